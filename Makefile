@@ -1,0 +1,24 @@
+# Two commands from a fresh clone: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export AMQP_URI ?= amqp://guest:guest@localhost:5672/
+
+.PHONY: run test migrate seed deadletter clean
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+migrate: $(BIN)/.installed
+	$(BIN)/python -m coord.migrations upgrade all
+
+run: migrate
+	$(BIN)/python -m coord.devserver
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var test-artifacts

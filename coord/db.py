@@ -1,0 +1,155 @@
+"""Database engine and the unit of work that commits a state change with its events.
+
+A unit of work is one transaction. Events recorded in it go to the outbox table in that
+same transaction, so there is never a change without its event nor an event without its
+change; the relay (`coord.outbox`) publishes them afterwards. Consumers record each
+handled `event_id` in the inbox table in the same transaction as their effect, so a
+redelivered event is recognised and skipped.
+"""
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Column, DateTime, Index, Integer, MetaData, String, Table, Text, create_engine, event,
+    insert, select,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.types import TypeDecorator
+
+OUTBOX = "outbox"
+INBOX = "inbox"
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp that is always timezone-aware UTC, on SQLite (which keeps no zone) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("store timezone-aware datetimes only")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def add_messaging_tables(metadata: MetaData):
+    """Add the outbox and inbox tables to a service's metadata (and so its migrations)."""
+    Table(
+        OUTBOX, metadata,
+        Column("seq", Integer, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("type", String(64), nullable=False),
+        Column("payload", Text, nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("published_at", UtcDateTime, nullable=True),
+        Index("ix_outbox_unpublished", "published_at", "seq"),
+    )
+    Table(
+        INBOX, metadata,
+        Column("consumer", String(120), primary_key=True),
+        Column("event_id", String(36), primary_key=True),
+        Column("handled_at", UtcDateTime, nullable=False),
+    )
+
+
+def make_engine(url):
+    """An engine that cooperates with eventlet.
+
+    SQLite calls block the whole process, so a second greenthread waiting on SQLite's
+    write lock would stall the holder forever: one pooled connection per process
+    serialises access green-ly instead. PostgreSQL gets psycogreen's wait callback so a
+    query yields to other greenthreads while it waits on the network.
+    """
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=30,
+            connect_args={"check_same_thread": False},
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+        return engine
+    if url.startswith("postgresql"):
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True)
+
+
+class UnitOfWork:
+    """One transaction: the service's session plus the events it records.
+
+    Use as a context manager; it commits on a clean exit and rolls back on an exception.
+    """
+
+    def __init__(self, engine, metadata, service, on_events_committed=None):
+        self.session = Session(engine, expire_on_commit=False)
+        self._outbox = metadata.tables[OUTBOX]
+        self._inbox = metadata.tables[INBOX]
+        self._service = service
+        self._on_events_committed = on_events_committed
+        self._pending = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        return False
+
+    def emit(self, event):
+        """Record an event to be published once this transaction commits."""
+        envelope = event.envelope(self._service)
+        self._pending.append(envelope)
+        self.session.execute(insert(self._outbox).values(
+            event_id=envelope["event_id"], type=envelope["type"],
+            payload=json.dumps(envelope), created_at=utcnow(),
+        ))
+        return envelope
+
+    def first_delivery(self, event_id):
+        """Claim `event_id` for this service; False when it was already handled.
+
+        The claim commits with the handler's effect. Two concurrent deliveries both
+        pass here, and the second fails on the primary key at commit, so it is retried
+        and then sees the claim.
+        """
+        seen = self.session.execute(
+            select(self._inbox.c.event_id).where(
+                self._inbox.c.consumer == self._service,
+                self._inbox.c.event_id == str(event_id))
+        ).first()
+        if seen:
+            return False
+        self.session.execute(insert(self._inbox).values(
+            consumer=self._service, event_id=str(event_id), handled_at=utcnow()))
+        return True
+
+    def commit(self):
+        self.session.commit()
+        if self._pending and self._on_events_committed:
+            self._on_events_committed()
+        self._pending = []

@@ -1,0 +1,124 @@
+"""`@subscribe(source)`: consume a source service's events without ever losing one.
+
+nameko's own event handler acks a message whose handler raised, dropping it. Here a
+failure sends the message to the next delay queue of its subscription (growing delays,
+bounded count), and after the last attempt, or at once when the message is not a valid
+envelope, parks it in the service's dead-letter queue with the reason. The original is
+acked only after the move is confirmed by the broker, so a crash in between redelivers.
+"""
+import json
+import logging
+import traceback
+from functools import partial
+
+from marshmallow import ValidationError
+from nameko.amqp.publish import get_producer
+from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import Consumer, QueueConsumer
+
+from coord import topology
+from coord.amqp import publish_raw
+from coord.envelope import ENVELOPE
+from coord.outbox import retry_delays
+
+log = logging.getLogger(__name__)
+
+ATTEMPT = "x-coord-attempt"
+QUEUE = "x-coord-queue"
+REASON = "x-coord-reason"
+
+
+class MalformedEvent(Exception):
+    """The message is not a valid envelope; retrying cannot help."""
+
+
+class ParkingQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that an undecodable body is parked, not fatal.
+
+    Without this, kombu raises the decode error inside the consuming thread and the
+    whole container stops.
+    """
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = partial(provider.park_undecodable)
+        return consumers
+
+
+class EventSubscriber(Consumer):
+    queue_consumer = ParkingQueueConsumer()
+
+    def __init__(self, source, **kwargs):
+        self.source = source
+        super().__init__(queue=None, **kwargs)
+
+    def setup(self):
+        sub = topology.subscription(self.container.service_name, self.source)
+        self.queue = topology.consumer_queue(sub)
+        self.retry_delays = retry_delays(self.container.config)
+        self.dead_letter_queue = topology.dead_letter_queue_name(self.container.service_name)
+        super().setup()
+
+    def handle_message(self, body, message):
+        try:
+            envelope = _validated(body)
+        except MalformedEvent as exc:
+            self._move(message, self.dead_letter_queue, attempt=1, reason=str(exc))
+            return
+        try:
+            self.container.spawn_worker(
+                self, (envelope,), {}, context_data=self.unpack_message_headers(message),
+                handle_result=partial(self.handle_result, message))
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return
+        attempt = int((message.headers or {}).get(ATTEMPT, 0)) + 1
+        reason = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+        if attempt <= len(self.retry_delays):
+            destination = topology.retry_queue_name(self.queue.name, self.retry_delays[attempt - 1])
+            log.warning("%s failed attempt %s on %s; retrying via %s",
+                        self.queue.name, attempt, _describe(message), destination)
+        else:
+            destination = self.dead_letter_queue
+            log.error("%s gave up on %s after %s attempts: %s",
+                      self.queue.name, _describe(message), attempt, reason)
+        self._move(message, destination, attempt=attempt, reason=reason)
+
+    def park_undecodable(self, message, exc):
+        self._move(message, self.dead_letter_queue, attempt=1,
+                   reason=f"body is not JSON: {exc}")
+
+    def _move(self, message, destination, *, attempt, reason):
+        headers = dict(message.headers or {})
+        headers.update({ATTEMPT: attempt, QUEUE: self.queue.name, REASON: reason[:1000]})
+        with get_producer(self.container.config["AMQP_URI"]) as producer:
+            publish_raw(producer, message.body, routing_key=destination, headers=headers,
+                        message_id=message.properties.get("message_id"))
+        self.queue_consumer.ack_message(message)
+
+
+def _validated(body):
+    if isinstance(body, (bytes, str)):
+        try:
+            body = json.loads(body)
+        except ValueError as exc:
+            raise MalformedEvent(f"body is not JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise MalformedEvent("body is not a JSON object")
+    try:
+        ENVELOPE.load(body)
+    except ValidationError as exc:
+        raise MalformedEvent(f"not a valid envelope: {json.dumps(exc.messages)}") from exc
+    return body
+
+
+def _describe(message):
+    return f"{message.delivery_info.get('routing_key')} {message.properties.get('message_id')}"
+
+
+subscribe = EventSubscriber.decorator

@@ -1,0 +1,202 @@
+"""`@api(...)`: nameko's HTTP entrypoint with the contract's auth, validation and errors.
+
+One place maps every failure to the contract's error body, so services only raise
+`coord.errors` exceptions. The entrypoint authenticates before it validates (401 before
+400), loads the body and query with marshmallow, and hands the service method
+`caller`, `body` and `query` alongside the path values.
+"""
+import base64
+import binascii
+import json
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
+from nameko.extensions import SharedExtension
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from coord.auth import TokenRegistry
+from coord.errors import Conflict, CoordError, Forbidden, Invalid, NotFound, Unauthenticated
+
+log = logging.getLogger(__name__)
+
+STATUS = {Invalid: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409}
+
+
+def error_response(status, code, message, fields_=None):
+    body = {"error": {"code": code, "message": message, "fields": fields_ or {}}}
+    return json_response(body, status=status)
+
+
+def response_for(exc):
+    """The contract's error response for an exception; anything unexpected is a 500."""
+    if isinstance(exc, CoordError):
+        status = next(code for cls, code in STATUS.items() if isinstance(exc, cls))
+        return error_response(status, exc.code, exc.message, exc.fields)
+    if isinstance(exc, ValidationError):
+        return error_response(400, "validation_failed", "Some fields are not valid.",
+                              exc.messages if isinstance(exc.messages, dict) else
+                              {"_schema": exc.messages})
+    log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def _default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def json_response(body, status=200, headers=None):
+    return Response(json.dumps(body, default=_default, ensure_ascii=False), status=status,
+                    headers=headers, mimetype="application/json")
+
+
+class JsonWsgiApp(WsgiApp):
+    """nameko's WSGI app, with unknown paths and methods answered in the contract's shape."""
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+        except HTTPException as exc:
+            code = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "bad_request")
+            response = error_response(exc.code, code, exc.description or exc.name)
+            if exc.code == 405:
+                response.headers["Allow"] = ", ".join(exc.valid_methods or ())
+            return response(environ, start_response)
+        request.path_values = values
+        return provider.handle_request(request)(environ, start_response)
+
+
+class JsonWebServer(WebServer):
+    def get_wsgi_app(self):
+        return JsonWsgiApp(self)
+
+
+class Tokens(SharedExtension):
+    """The tokens file (COORD_TOKENS_FILE), read once per process."""
+
+    def setup(self):
+        path = self.container.config.get("COORD_TOKENS_FILE")
+        self.registry = TokenRegistry.from_file(path) if path else TokenRegistry({})
+
+
+class Api(HttpRequestHandler):
+    server = JsonWebServer()
+    tokens = Tokens()
+
+    def __init__(self, method, url, *, body=None, query=None, returns=None, status=200,
+                 public=False, summary=None, content_types=None, **kwargs):
+        """
+        body / query: marshmallow schema classes loaded from the JSON body / query string.
+        returns: schema class the result is dumped with (and documented by).
+        public: no token needed (health, OpenAPI, staff feed pages).
+        content_types: response media types other than JSON, for the OpenAPI document.
+        """
+        self.body_schema = body() if isinstance(body, type) else body
+        self.query_schema = query() if isinstance(query, type) else query
+        self.returns = returns() if isinstance(returns, type) else returns
+        self.status = status
+        self.public = public
+        self.summary = summary
+        self.content_types = content_types or ()
+        super().__init__(method, url, **kwargs)
+
+    def get_entrypoint_parameters(self, request):
+        args, kwargs = (request,), dict(request.path_values)
+        if not self.public:
+            kwargs["caller"] = self.tokens.registry.organisation_for(
+                request.headers.get("Authorization"))
+        if self.query_schema is not None:
+            kwargs["query"] = self.query_schema.load(_query_values(request))
+        if self.body_schema is not None:
+            kwargs["body"] = self.body_schema.load(_json_body(request))
+        return args, kwargs
+
+    def response_from_result(self, result):
+        if isinstance(result, Response):
+            return result
+        if self.returns is not None:
+            result = self.returns.dump(result)
+        return json_response(result, status=self.status)
+
+    def response_from_exception(self, exc):
+        return response_for(exc)
+
+
+api = Api.decorator
+
+
+def _json_body(request):
+    if not request.mimetype == "application/json":
+        raise Invalid("Send the body as JSON with 'Content-Type: application/json'.",
+                      code="unsupported_media_type")
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Invalid(f"The body is not valid JSON: {exc}.", code="malformed_json") from exc
+
+
+def _query_values(request):
+    """Query string as a dict; a parameter given twice keeps all its values as a list."""
+    values = {}
+    for key in request.args:
+        given = request.args.getlist(key)
+        values[key] = given if len(given) > 1 else given[0]
+    return values
+
+
+# Lists: {"items": [...], "next_cursor": ...}, with `limit` and an opaque `cursor`.
+
+class PageQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None)
+
+
+def page_of(item_schema):
+    """A schema for a page of `item_schema` items."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "next_cursor": fields.String(allow_none=True, required=True),
+    }, name=f"{item_schema.__name__.removesuffix('Schema')}Page")
+
+
+def encode_cursor(position):
+    """An opaque cursor for a JSON-able position (e.g. the last item's sort key)."""
+    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor, expected=(list, str, int)):
+    """The position in a cursor from `encode_cursor`; 400 when it was tampered with.
+
+    `expected`: the type(s) the position must have, so a cursor from another list is
+    refused as malformed rather than failing later.
+    """
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        position = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        position = None
+    if not isinstance(position, expected) or isinstance(position, bool):
+        raise Invalid("The cursor is malformed; use next_cursor from a previous page.",
+                      code="malformed_cursor", fields={"cursor": ["Not a valid cursor."]})
+    return position
+
+
+def page(items, limit, position_of):
+    """Cut a list fetched with limit + 1 rows into a page and its next cursor."""
+    has_more = len(items) > limit
+    items = items[:limit]
+    next_cursor = encode_cursor(position_of(items[-1])) if has_more and items else None
+    return {"items": items, "next_cursor": next_cursor}

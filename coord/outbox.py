@@ -1,0 +1,164 @@
+"""The outbox relay and the `Database` dependency that owns it.
+
+The relay publishes outbox rows in commit order with publisher confirms, then marks them
+published. It wakes as soon as a unit of work commits events, and also polls, so rows left
+unpublished by a crash (committed, never published) go out when the process comes back.
+A crash after publishing but before marking resends those rows: consumers' inboxes absorb
+the duplicates (at-least-once, idempotent consumers).
+"""
+import logging
+import threading
+
+from kombu.exceptions import OperationalError
+from nameko.extensions import DependencyProvider
+from sqlalchemy import select, text, update
+
+from coord import topology
+from coord.amqp import BrokerProbe, confirmed_connection, publish_raw
+from coord.db import OUTBOX, UnitOfWork, make_engine, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    """Moves committed events from the outbox table to the service's event exchange."""
+
+    def __init__(self, engine, outbox, producer, amqp_uri, *, retry_delays,
+                 batch_size=500, poll_interval=1.0):
+        self._engine = engine
+        self._outbox = outbox
+        self._exchange = topology.event_exchange(producer)
+        self._amqp_uri = amqp_uri
+        self._retry_delays = retry_delays
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._wake = threading.Event()
+        self._stopping = False
+
+    def wake(self):
+        self._wake.set()
+
+    def stop(self):
+        self._stopping = True
+        self._wake.set()
+
+    def run(self):
+        """Publish until stopped; reconnect with a log line whenever the broker is away."""
+        while not self._stopping:
+            try:
+                with confirmed_connection(self._amqp_uri) as connection:
+                    connection.ensure_connection(
+                        errback=self._log_unreachable, max_retries=None,
+                        interval_start=1, interval_step=1, interval_max=5)
+                    channel = connection.default_channel
+                    topology.declare(channel, self._retry_delays)
+                    self._exchange(channel).declare()
+                    log.info("outbox relay connected; topology declared")
+                    producer = connection.Producer(channel)
+                    while not self._stopping:
+                        if self.publish_pending(producer) < self._batch_size:
+                            self._wake.wait(self._poll_interval)
+                            self._wake.clear()
+            except (OperationalError, OSError, ConnectionError) as exc:
+                log.warning("outbox relay lost the broker (%s); reconnecting", exc)
+
+    def _log_unreachable(self, exc, interval):
+        log.warning("broker unreachable at %s (%s); outbox relay retries in %ss",
+                    self._amqp_uri.rsplit("@", 1)[-1], exc, interval)
+
+    def publish_pending(self, producer):
+        """Publish one batch of unpublished rows in order; returns how many went out."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(self._outbox.c.seq, self._outbox.c.event_id, self._outbox.c.type,
+                       self._outbox.c.payload)
+                .where(self._outbox.c.published_at.is_(None))
+                .order_by(self._outbox.c.seq).limit(self._batch_size)
+            ).all()
+        if not rows:
+            return 0
+        for row in rows:
+            publish_raw(producer, row.payload, exchange=self._exchange.name,
+                        routing_key=row.type, message_id=row.event_id)
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(self._outbox).where(self._outbox.c.seq.in_([row.seq for row in rows]))
+                .values(published_at=utcnow()))
+        return len(rows)
+
+
+class Database(DependencyProvider):
+    """A service's database: units of work for its workers, and the outbox relay.
+
+    Config: DATABASE_URL; AMQP_URI; OUTBOX_RELAY ("off" leaves events in the outbox, for
+    an operator running the relay elsewhere or for fault drills); EVENT_RETRY_DELAYS.
+    """
+
+    def __init__(self, metadata):
+        self.metadata = metadata
+        self.engine = None
+        self.relay = None
+        self._relay_thread = None
+
+    def setup(self):
+        config = self.container.config
+        self.engine = make_engine(config["DATABASE_URL"])
+        self.broker = BrokerProbe(config["AMQP_URI"])
+        self.relay = OutboxRelay(
+            self.engine, self.metadata.tables[OUTBOX], self.container.service_name,
+            config["AMQP_URI"], retry_delays=retry_delays(config),
+            poll_interval=float(config.get("OUTBOX_POLL_INTERVAL", 1.0)),
+        )
+
+    def start(self):
+        if str(self.container.config.get("OUTBOX_RELAY", "on")).lower() != "off":
+            self._relay_thread = self.container.spawn_managed_thread(
+                self.relay.run, identifier="outbox-relay")
+
+    def stop(self):
+        self.relay.stop()
+        if self._relay_thread is not None:
+            self._relay_thread.wait()
+        self.engine.dispose()
+
+    def kill(self):
+        self.relay.stop()
+        if self._relay_thread is not None:
+            self._relay_thread.kill()
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return DatabaseAccess(self)
+
+
+class DatabaseAccess:
+    """What a worker sees as `self.db`."""
+
+    def __init__(self, provider):
+        self._provider = provider
+
+    def unit_of_work(self):
+        provider = self._provider
+        return UnitOfWork(provider.engine, provider.metadata, provider.container.service_name,
+                          on_events_committed=provider.relay.wake)
+
+    def healthy(self):
+        """(database reachable, broker reachable)."""
+        try:
+            with self._provider.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            database = True
+        except Exception:  # any failure to query means the database is not usable
+            log.exception("database unreachable at health check")
+            database = False
+        return database, self._provider.broker.reachable()
+
+
+def retry_delays(config):
+    """EVENT_RETRY_DELAYS: seconds to wait before each retry of a failing event handler."""
+    delays = config.get("EVENT_RETRY_DELAYS")
+    if delays is None:
+        return topology.DEFAULT_RETRY_DELAYS
+    if isinstance(delays, str):
+        delays = delays.split(",")
+    return tuple(float(delay) for delay in delays)

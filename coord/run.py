@@ -1,0 +1,59 @@
+"""Run one service in this process: `python -m coord.run registration`.
+
+One process per service, because nameko serves one HTTP server per process. SIGINT and
+SIGTERM stop the container gracefully (workers finish, messages are acked or requeued).
+"""
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
+
+eventlet.monkey_patch()  # must precede every other import
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import logging  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+from nameko.runners import ServiceRunner  # noqa: E402
+
+from coord import settings  # noqa: E402
+
+log = logging.getLogger("coord.run")
+
+
+def service_class(service):
+    module = importlib.import_module(f"services.{service}.service")
+    return module.SERVICE
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m coord.run")
+    parser.add_argument("service", choices=settings.SERVICES)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO,
+                        format=f"%(asctime)s {args.service} %(levelname)s %(name)s: %(message)s")
+    try:
+        config = settings.nameko_config(args.service)
+    except settings.ConfigurationError as exc:
+        log.error("%s", exc)
+        return 2
+    runner = ServiceRunner(config)
+    runner.add_service(service_class(args.service))
+
+    def shutdown(signum, _frame):
+        log.info("stopping %s (signal %s)", args.service, signum)
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    runner.start()
+    log.info("%s listening on http://%s", args.service, config["WEB_SERVER_ADDRESS"])
+    runner.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

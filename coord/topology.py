@@ -1,0 +1,88 @@
+"""The broker topology, declared in full by every service at start-up.
+
+Names, for a consumer service C of source service S:
+- `S.events`: S's topic exchange (nameko's naming); routing key = event type.
+- `C.from.S`: C's durable queue of S's events, bound with the keys in topology.yaml.
+- `C.from.S.retry-<ms>ms`: one delay queue per retry step; a message waits out the TTL and
+  is dead-lettered straight back to `C.from.S` (default exchange), so only C sees it again.
+- `C.dead-letter`: where C parks what it could not handle, for an operator to list and
+  replay (`python -m coord.deadletter`).
+"""
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+from kombu import Exchange, Queue, binding
+
+DEFAULT_RETRY_DELAYS = (1.0, 5.0, 30.0)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    consumer: str
+    source: str
+    routing_keys: tuple
+
+    @property
+    def queue_name(self):
+        return f"{self.consumer}.from.{self.source}"
+
+
+def load_subscriptions():
+    text = resources.files("coord").joinpath("topology.yaml").read_text(encoding="utf-8")
+    return [
+        Subscription(consumer, source, tuple(keys))
+        for consumer, sources in (yaml.safe_load(text) or {}).items()
+        for source, keys in sources.items()
+    ]
+
+
+SUBSCRIPTIONS = load_subscriptions()
+
+
+def event_exchange(service):
+    """The same exchange nameko's EventDispatcher declares for `service`."""
+    return Exchange(f"{service}.events", type="topic", durable=True, delivery_mode=2)
+
+
+def subscription(consumer, source):
+    for candidate in SUBSCRIPTIONS:
+        if candidate.consumer == consumer and candidate.source == source:
+            return candidate
+    raise LookupError(f"topology.yaml has no subscription of {consumer} to {source}")
+
+
+def retry_queue_name(queue_name, delay_seconds):
+    return f"{queue_name}.retry-{int(delay_seconds * 1000)}ms"
+
+
+def dead_letter_queue_name(consumer):
+    return f"{consumer}.dead-letter"
+
+
+def consumer_queue(sub):
+    exchange = event_exchange(sub.source)
+    return Queue(
+        sub.queue_name, durable=True, auto_delete=False,
+        bindings=[binding(exchange, routing_key=key) for key in sub.routing_keys],
+    )
+
+
+def declare(channel, retry_delays=DEFAULT_RETRY_DELAYS):
+    """Declare every exchange, queue and binding of the whole system on `channel`."""
+    producers = {sub.source for sub in SUBSCRIPTIONS}
+    for producer in sorted(producers):
+        event_exchange(producer)(channel).declare()
+    for sub in SUBSCRIPTIONS:
+        consumer_queue(sub)(channel).declare()
+        for delay in retry_delays:
+            Queue(
+                retry_queue_name(sub.queue_name, delay), durable=True, auto_delete=False,
+                queue_arguments={
+                    "x-message-ttl": int(delay * 1000),
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": sub.queue_name,
+                },
+            )(channel).declare()
+    for consumer in sorted({sub.consumer for sub in SUBSCRIPTIONS}):
+        Queue(dead_letter_queue_name(consumer), durable=True, auto_delete=False)(channel).declare()

@@ -1,0 +1,1 @@
+"""The five coordination services, one package each."""

@@ -1,0 +1,1 @@
+"""Documents: symbols, the processing chain, languages, deadlines and publication."""

@@ -1,0 +1,1 @@
+"""Notifications: one feed of everything that happens, for secretariat staff."""

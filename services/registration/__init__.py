@@ -1,0 +1,1 @@
+"""Registration: meetings, participants' registrations and what follows from them."""

@@ -1,0 +1,48 @@
+"""Country reference data, read from `data/countries.csv` (sources in countries.SOURCE.md).
+
+Kept as data, not code, so the secretariat can update eligibility lists without a release.
+"""
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from coord.errors import Invalid
+
+
+@dataclass(frozen=True)
+class Country:
+    alpha3: str
+    name: str
+    region: str
+    funding_eligible: bool
+    least_developed: bool
+    small_island_developing: bool
+
+    @property
+    def priority(self):
+        """Least developed countries and small island developing States come first."""
+        return self.least_developed or self.small_island_developing
+
+
+@lru_cache(maxsize=1)
+def all_countries():
+    text = resources.files(__package__).joinpath("data/countries.csv").read_text("utf-8")
+    return {
+        row["alpha3"]: Country(
+            alpha3=row["alpha3"], name=row["name"], region=row["region"],
+            funding_eligible=row["funding_eligible"] == "true",
+            least_developed=row["least_developed"] == "true",
+            small_island_developing=row["small_island_developing"] == "true",
+        )
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+def country(alpha3, field="country"):
+    """The country with this ISO 3166-1 alpha-3 code, or a 400 on `field`."""
+    found = all_countries().get((alpha3 or "").upper())
+    if found is None:
+        raise Invalid(f"{alpha3!r} is not a known ISO 3166-1 alpha-3 country code.",
+                      code="unknown_country", fields={field: ["Unknown country code."]})
+    return found

@@ -1,0 +1,1 @@
+"""Support: the reciprocal-support ledger between secretariats."""

@@ -1,0 +1,1 @@
+"""Travel: tickets and daily subsistence allowance for funded participants."""

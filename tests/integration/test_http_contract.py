@@ -1,0 +1,86 @@
+"""CONTRACT.md "Everywhere": auth, errors, health and OpenAPI, on every service."""
+import pytest
+import requests
+
+from coord.settings import SERVICES
+from tests.support import COP2, feed_types, free_port, schedule_meeting, wait_for
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_health_and_openapi_answer_without_a_token(services, name):
+    service = services.start(name)
+    health = requests.get(service.url + "/health", timeout=5)
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "service": name, "database": "ok", "broker": "ok"}
+    document = requests.get(service.url + "/openapi.json", timeout=5).json()
+    assert document["openapi"].startswith("3.")
+    assert "/health" in document["paths"]
+
+
+def test_health_is_503_while_the_broker_is_unreachable(services):
+    registration = services.start(
+        "registration", AMQP_URI=f"amqp://guest:guest@127.0.0.1:{free_port()}/")
+    health = requests.get(registration.url + "/health", timeout=5)
+    assert health.status_code == 503
+    assert health.json()["broker"] == "unreachable"
+
+
+def test_openapi_describes_requests_with_the_validating_schemas(services):
+    registration = services.start("registration")
+    document = registration.client.get("/openapi.json").json()
+    create = document["paths"]["/meetings"]["post"]
+    schema_ref = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = document["components"]["schemas"][schema_ref.rsplit("/", 1)[-1]]
+    assert set(schema["required"]) == set(COP2)
+    assert schema["properties"]["kind"]["enum"][0] == "cop"
+    assert create["security"] == [{"bearer": []}]
+    assert {"201", "400", "401", "403", "409"} <= set(create["responses"])
+    assert "/registrations/{registration_id}/confirm" in document["paths"]
+
+
+def _error(response, status, code=None):
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "fields"}
+    assert error["message"]
+    if code:
+        assert error["code"] == code
+    return error
+
+
+def test_refused_requests_change_nothing_and_emit_nothing(services):
+    registration = services.start("registration")
+    notifications = services.start("notifications")
+    client = registration.client
+
+    _error(client.post("/meetings", json=COP2, as_=None), 401, "unauthenticated")
+    _error(client.post("/meetings", json=COP2, as_=None,
+                       headers={"Authorization": "Bearer forged"}), 401)
+    _error(client.post("/meetings", json=COP2, as_="brs"), 403, "forbidden")
+    _error(client.post("/meetings", data="{oops", headers={
+        "Content-Type": "application/json"}), 400, "malformed_json")
+    error = _error(client.post("/meetings", json={**COP2, "kind": "party", "extra": 1,
+                                                  "starts_on": "19/11/2018"}), 400)
+    assert set(error["fields"]) == {"kind", "extra", "starts_on"}
+    error = _error(client.post("/meetings", json={**COP2, "ends_on": "2018-11-18"}), 400)
+    assert "ends_on" in error["fields"]
+    _error(client.post("/meetings", json={**COP2, "country": "XXX"}), 400, "unknown_country")
+    assert client.get("/meetings").json() == {"items": [], "next_cursor": None}
+
+    meeting = schedule_meeting(registration)
+    _error(client.post("/meetings", json=COP2), 409, "duplicate")
+    _error(client.get("/meetings/does-not-exist"), 404, "not_found")
+    _error(client.get("/no/such/path"), 404, "not_found")
+    _error(client.request("DELETE", "/meetings"), 405, "method_not_allowed")
+    _error(client.get("/meetings", params={"cursor": "%%%"}), 400, "malformed_cursor")
+    _error(client.get("/meetings", params={"limit": 0}), 400)
+
+    wait_for(lambda: feed_types(notifications) == ["meeting_scheduled"],
+             message="the one accepted meeting")
+    assert [m["id"] for m in client.get("/meetings").json()["items"]] == [meeting["id"]]
+
+
+def test_a_create_answers_201_with_what_get_returns(services):
+    registration = services.start("registration")
+    meeting = schedule_meeting(registration)
+    assert registration.client.get(f"/meetings/{meeting['id']}").json() == meeting

@@ -1,0 +1,167 @@
+"""Test helpers: tokens, migrated databases, running services, polling, the broker."""
+import importlib
+import json
+import socket
+import time
+
+import requests
+import yaml
+from kombu import Connection
+
+from coord import migrations, topology
+from coord.auth import digest
+from coord.vocabulary import ORGANISATIONS
+
+FAST_RETRIES = "0.1,0.2,0.4"
+
+
+class TestTokens:
+    """`tokens.headers("brs")` gives the Authorization header of brs's test token."""
+
+    def __init__(self, directory):
+        self.plain = {org: f"test-token-{org}" for org in ORGANISATIONS}
+        self.path = directory / "tokens.yaml"
+        self.path.write_text(yaml.safe_dump({org: [digest(t)] for org, t in self.plain.items()}))
+
+    def headers(self, organisation):
+        return {"Authorization": f"Bearer {self.plain[organisation]}"}
+
+
+def migrated_template(directory, service):
+    path = directory / f"{service}.db"
+    if not path.exists():
+        migrations.upgrade(service, f"sqlite:///{path}")
+    return path
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05, message="condition"):
+    """Poll until `predicate()` is truthy; return its value or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+class Client:
+    """requests against one service, as one organisation by default."""
+
+    def __init__(self, base_url, tokens, organisation="mc"):
+        self.base_url = base_url
+        self.tokens = tokens
+        self.organisation = organisation
+
+    def request(self, method, path, as_=..., **kwargs):
+        """`as_`: the organisation whose token to send (None: no token)."""
+        headers = dict(kwargs.pop("headers", {}))
+        organisation = self.organisation if as_ is ... else as_
+        if organisation and "Authorization" not in headers:
+            headers.update(self.tokens.headers(organisation))
+        return requests.request(method, self.base_url + path, headers=headers, timeout=10,
+                                **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.request("POST", path, json=json, **kwargs)
+
+    def put(self, path, json=None, **kwargs):
+        return self.request("PUT", path, json=json, **kwargs)
+
+
+class RunningService:
+    def __init__(self, name, container, config, client):
+        self.name = name
+        self.container = container
+        self.config = config
+        self.client = client
+        self.url = client.base_url
+
+    def stop(self):
+        self.container.stop()
+
+
+class ServiceHarness:
+    def __init__(self, container_factory, rabbit_config, tokens, database_for):
+        self._container_factory = container_factory
+        self.rabbit_config = rabbit_config
+        self.amqp_uri = rabbit_config["AMQP_URI"]
+        self.tokens = tokens
+        self._database_for = database_for
+
+    def config(self, name, **overrides):
+        config = {
+            "AMQP_URI": self.amqp_uri,
+            "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}",
+            "DATABASE_URL": self._database_for(name),
+            "COORD_TOKENS_FILE": str(self.tokens.path),
+            "EVENT_RETRY_DELAYS": FAST_RETRIES,
+            "OUTBOX_POLL_INTERVAL": 0.2,
+            "max_workers": 20,
+        }
+        config.update(overrides)
+        return config
+
+    def start(self, name, service_cls=None, **overrides):
+        """Start a service (its real class unless `service_cls`) with a fresh or kept DB."""
+        config = self.config(name, **overrides)
+        if service_cls is None:
+            service_cls = importlib.import_module(f"services.{name}.service").SERVICE
+        container = self._container_factory(service_cls, config)
+        container.start()
+        client = Client(f"http://{config['WEB_SERVER_ADDRESS']}", self.tokens)
+        return RunningService(name, container, config, client)
+
+    def publish(self, source, envelope_or_body, routing_key=None):
+        """Publish as if from `source` (a dict is sent as JSON, bytes as they are)."""
+        body = envelope_or_body
+        if isinstance(body, dict):
+            routing_key = routing_key or body["type"]
+            body = json.dumps(body)
+        with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as conn:
+            channel = conn.channel()
+            topology.declare(channel, tuple(float(d) for d in FAST_RETRIES.split(",")))
+            conn.Producer(channel).publish(
+                body, exchange=f"{source}.events", routing_key=routing_key,
+                content_type="application/json", content_encoding="utf-8", delivery_mode=2)
+
+
+def feed_types(notifications, **params):
+    response = notifications.client.get("/feed", params={"limit": 500, **params})
+    assert response.status_code == 200, response.text
+    return [entry["type"] for entry in response.json()["items"]]
+
+
+COP2 = {
+    "code": "COP-2", "title": "Second meeting of the Conference of the Parties",
+    "kind": "cop", "city": "Geneva", "country": "CHE", "starts_on": "2018-11-19",
+    "ends_on": "2018-11-23", "symbol_prefix": "UNEP/MC/COP.2",
+}
+
+
+def schedule_meeting(registration, **overrides):
+    response = registration.client.post("/meetings", json={**COP2, **overrides})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def nominate(registration, meeting_id, number=0, **overrides):
+    body = {
+        "given_name": "Ana", "family_name": f"Pérez {number}",
+        "email": f"ana.perez.{number}@example.org", "country": "PER", "category": "party",
+        "organisation": "Ministry of Environment", "funding_requested": True,
+        "visa_letter_requested": False, **overrides,
+    }
+    response = registration.client.post(f"/meetings/{meeting_id}/registrations", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
