@@ -94,11 +94,14 @@ class Api(HttpRequestHandler):
     tokens = Tokens()
 
     def __init__(self, method, url, *, body=None, query=None, returns=None, status=200,
-                 public=False, summary=None, content_types=None, **kwargs):
+                 public=False, token_in_query=False, summary=None, content_types=None,
+                 **kwargs):
         """
         body / query: marshmallow schema classes loaded from the JSON body / query string.
         returns: schema class the result is dumped with (and documented by).
-        public: no token needed (health, OpenAPI, staff feed pages).
+        public: no token needed (health, OpenAPI).
+        token_in_query: also accept the token as `?access_token=`, for clients that cannot
+            set headers (a browser's EventSource); the parameter is not part of `query`.
         content_types: response media types other than JSON, for the OpenAPI document.
         """
         self.body_schema = body() if isinstance(body, type) else body
@@ -106,17 +109,23 @@ class Api(HttpRequestHandler):
         self.returns = returns() if isinstance(returns, type) else returns
         self.status = status
         self.public = public
+        self.token_in_query = token_in_query
         self.summary = summary
         self.content_types = content_types or ()
         super().__init__(method, url, **kwargs)
 
     def get_entrypoint_parameters(self, request):
         args, kwargs = (request,), dict(request.path_values)
+        query = _query_values(request)
         if not self.public:
-            kwargs["caller"] = self.tokens.registry.organisation_for(
-                request.headers.get("Authorization"))
+            header = request.headers.get("Authorization")
+            if self.token_in_query and not header and "access_token" in query:
+                header = f"Bearer {query['access_token']}"
+            kwargs["caller"] = self.tokens.registry.organisation_for(header)
+        if self.token_in_query:
+            query.pop("access_token", None)
         if self.query_schema is not None:
-            kwargs["query"] = self.query_schema.load(_query_values(request))
+            kwargs["query"] = self.query_schema.load(query)
         if self.body_schema is not None:
             kwargs["body"] = self.body_schema.load(_json_body(request))
         return args, kwargs
