@@ -43,9 +43,13 @@ def main(argv=None):
     runner = ServiceRunner(config)
     runner.add_service(service_class(args.service))
 
+    stopping = []
+
     def shutdown(signum, _frame):
-        log.info("stopping %s (signal %s)", args.service, signum)
-        eventlet.spawn_n(runner.stop)
+        if not stopping:  # Ctrl-C reaches us from the terminal and again from devserver
+            stopping.append(signum)
+            log.info("stopping %s (signal %s)", args.service, signum)
+            eventlet.spawn_n(runner.stop)
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)

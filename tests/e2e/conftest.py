@@ -1,0 +1,10 @@
+import pytest
+
+from tests.e2e.processes import Processes
+
+
+@pytest.fixture
+def processes(tmp_path):
+    started = Processes(tmp_path)
+    yield started
+    started.stop_all()
