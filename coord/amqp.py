@@ -39,7 +39,7 @@ class BrokerProbe:
             self._checked_at = now
             try:
                 with Connection(self._amqp_uri, connect_timeout=1) as connection:
-                    connection.ensure_connection(max_retries=1)
+                    connection.connect()
                 self._reachable = True
             except Exception as exc:  # any failure to connect means "not reachable"
                 log.warning("broker unreachable at health check: %s", exc)
