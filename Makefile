@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export AMQP_URI ?= amqp://guest:guest@localhost:5672/
 
-.PHONY: run test migrate seed deadletter clean
+.PHONY: run test migrate seed bench clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,3 +22,9 @@ test: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+seed: migrate
+	$(BIN)/python -m services.registration.seed
+
+bench: migrate
+	$(BIN)/python bench/backbone.py

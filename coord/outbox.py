@@ -9,12 +9,15 @@ the duplicates (at-least-once, idempotent consumers).
 import logging
 import threading
 
+import amqp
+
+from kombu import Connection
 from kombu.exceptions import OperationalError
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select, text, update
 
 from coord import topology
-from coord.amqp import BrokerProbe, confirmed_connection, publish_raw
+from coord.amqp import BatchPublisher, BrokerProbe
 from coord.db import OUTBOX, UnitOfWork, make_engine, utcnow
 
 log = logging.getLogger(__name__)
@@ -46,7 +49,7 @@ class OutboxRelay:
         """Publish until stopped; reconnect with a log line whenever the broker is away."""
         while not self._stopping:
             try:
-                with confirmed_connection(self._amqp_uri) as connection:
+                with Connection(self._amqp_uri) as connection:
                     connection.ensure_connection(
                         errback=self._log_unreachable, max_retries=None,
                         interval_start=1, interval_step=1, interval_max=5)
@@ -54,19 +57,19 @@ class OutboxRelay:
                     topology.declare(channel, self._retry_delays)
                     self._exchange(channel).declare()
                     log.info("outbox relay connected; topology declared")
-                    producer = connection.Producer(channel)
+                    publisher = BatchPublisher(connection)
                     while not self._stopping:
-                        if self.publish_pending(producer) < self._batch_size:
+                        if self.publish_pending(publisher) < self._batch_size:
                             self._wake.wait(self._poll_interval)
                             self._wake.clear()
-            except (OperationalError, OSError, ConnectionError) as exc:
+            except (OperationalError, OSError, ConnectionError, amqp.exceptions.AMQPError) as exc:
                 log.warning("outbox relay lost the broker (%s); reconnecting", exc)
 
     def _log_unreachable(self, exc, interval):
         log.warning("broker unreachable at %s (%s); outbox relay retries in %ss",
                     self._amqp_uri.rsplit("@", 1)[-1], exc, interval)
 
-    def publish_pending(self, producer):
+    def publish_pending(self, publisher):
         """Publish one batch of unpublished rows in order; returns how many went out."""
         with self._engine.connect() as connection:
             rows = connection.execute(
@@ -77,9 +80,8 @@ class OutboxRelay:
             ).all()
         if not rows:
             return 0
-        for row in rows:
-            publish_raw(producer, row.payload, exchange=self._exchange.name,
-                        routing_key=row.type, message_id=row.event_id)
+        publisher.publish([(self._exchange.name, row.type, row.payload, row.event_id)
+                           for row in rows])
         with self._engine.begin() as connection:
             connection.execute(
                 update(self._outbox).where(self._outbox.c.seq.in_([row.seq for row in rows]))
@@ -141,6 +143,11 @@ class DatabaseAccess:
         provider = self._provider
         return UnitOfWork(provider.engine, provider.metadata, provider.container.service_name,
                           on_events_committed=provider.relay.wake)
+
+    def engine(self):
+        """The service's engine, for reads that outlive the worker (a streamed response
+        keeps querying after its worker returned); they open their own sessions."""
+        return self._provider.engine
 
     def healthy(self):
         """(database reachable, broker reachable)."""

@@ -23,7 +23,7 @@ def test_a_confirmed_registration_appears_in_the_feed(services):
     assert entry["meeting_id"] == meeting["id"]
     assert entry["actor"] == "mc"
     assert entry["subject"] == {"kind": "registration", "id": nominee["id"]}
-    assert "Ana Pérez 0 (PER)" in entry["summary"] and "COP-2" in entry["summary"]
+    assert "Ana Pérez 0" in entry["summary"] and "COP-2" in entry["summary"]
 
 
 def test_events_published_while_the_consumer_is_down_all_arrive(services):
