@@ -19,6 +19,7 @@ from nameko.messaging import Consumer, QueueConsumer
 from coord import topology
 from coord.amqp import publish_raw
 from coord.envelope import ENVELOPE
+from coord.metrics import EVENTS_HANDLED
 from coord.outbox import retry_delays
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class EventSubscriber(Consumer):
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
             self.queue_consumer.ack_message(message)
+            EVENTS_HANDLED.labels(self.queue.name, "handled").inc()
             return
         attempt = int((message.headers or {}).get(ATTEMPT, 0)) + 1
         reason = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
@@ -94,6 +96,8 @@ class EventSubscriber(Consumer):
                    reason=f"body is not JSON: {exc}")
 
     def _move(self, message, destination, *, attempt, reason):
+        outcome = "dead_lettered" if destination == self.dead_letter_queue else "retried"
+        EVENTS_HANDLED.labels(self.queue.name, outcome).inc()
         headers = dict(message.headers or {})
         headers.update({ATTEMPT: attempt, QUEUE: self.queue.name, REASON: reason[:1000]})
         with get_producer(self.container.config["AMQP_URI"]) as producer:

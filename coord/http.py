@@ -9,6 +9,7 @@ import base64
 import binascii
 import json
 import logging
+import time
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from coord.auth import TokenRegistry
 from coord.errors import Conflict, CoordError, Forbidden, Invalid, NotFound, Unauthenticated
+from coord.metrics import HTTP_REQUESTS
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +115,13 @@ class Api(HttpRequestHandler):
         self.summary = summary
         self.content_types = content_types or ()
         super().__init__(method, url, **kwargs)
+
+    def handle_request(self, request):
+        started = time.perf_counter()
+        response = super().handle_request(request)
+        HTTP_REQUESTS.labels(self.method, self.url, response.status_code).observe(
+            time.perf_counter() - started)
+        return response
 
     def get_entrypoint_parameters(self, request):
         args, kwargs = (request,), dict(request.path_values)

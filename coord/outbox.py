@@ -18,6 +18,7 @@ from sqlalchemy import select, text, update
 
 from coord import topology
 from coord.amqp import BatchPublisher, BrokerProbe
+from coord.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from coord.db import OUTBOX, UnitOfWork, make_engine, utcnow
 
 log = logging.getLogger(__name__)
@@ -78,10 +79,13 @@ class OutboxRelay:
                 .where(self._outbox.c.published_at.is_(None))
                 .order_by(self._outbox.c.seq).limit(self._batch_size)
             ).all()
+        OUTBOX_BACKLOG.set(len(rows))
         if not rows:
             return 0
         publisher.publish([(self._exchange.name, row.type, row.payload, row.event_id)
                            for row in rows])
+        for row in rows:
+            EVENTS_PUBLISHED.labels(row.type).inc()
         with self._engine.begin() as connection:
             connection.execute(
                 update(self._outbox).where(self._outbox.c.seq.in_([row.seq for row in rows]))

@@ -11,7 +11,10 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 from nameko.extensions import DependencyProvider
 
+from werkzeug.wrappers import Response
+
 from coord.http import Api, api, json_response
+from coord.metrics import exposition
 
 API_VERSION = "1.0.0"
 
@@ -125,3 +128,9 @@ class ServiceBase:
     def openapi_json(self, request):
         """This document."""
         return json_response(self.openapi)
+
+    @api("GET", "/metrics", public=True, content_types=("text/plain",))
+    def metrics(self, request):
+        """Prometheus metrics: HTTP requests, events published, handled, retried, parked."""
+        body, content_type = exposition()
+        return Response(body, content_type=content_type)

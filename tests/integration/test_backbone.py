@@ -82,6 +82,7 @@ def test_a_handler_that_always_fails_is_dead_lettered_then_replayed(services, mo
 
     monkeypatch.setattr(usecases, "record", broken_record)
     notifications = services.start("notifications")
+    before = _handled_counts(notifications)
     envelope = Event("meeting_scheduled", "meeting", "m-1", actor="mc",
                      data={"code": "BUR-1"}).envelope("registration")
     services.publish("registration", envelope)
@@ -94,6 +95,9 @@ def test_a_handler_that_always_fails_is_dead_lettered_then_replayed(services, mo
     assert "feed table unavailable" in parked[0]["reason"]
     assert parked[0]["queue"] == "notifications.from.registration"
     assert feed_types(notifications) == []
+    after = _handled_counts(notifications)
+    assert after["retried"] - before["retried"] == 3  # operators see it in /metrics
+    assert after["dead_lettered"] - before["dead_lettered"] == 1
 
     monkeypatch.setattr(usecases, "record", real_record)
     assert deadletter.replay(services.amqp_uri, "notifications") == 1
@@ -116,3 +120,16 @@ def test_malformed_events_are_parked_with_their_reason_and_the_feed_keeps_workin
     reasons = sorted(entry["reason"] for entry in parked)
     assert reasons[0].startswith("body is not JSON")
     assert reasons[1].startswith("not a valid envelope")
+
+
+def _handled_counts(notifications):
+    """This queue's outcome counters from /metrics (the registry is per process)."""
+    text = notifications.client.get("/metrics", as_=None).text
+    counts = {"retried": 0.0, "dead_lettered": 0.0}
+    for line in text.splitlines():
+        if line.startswith("coord_events_handled_total{") and \
+                'queue="notifications.from.registration"' in line:
+            for outcome in counts:
+                if f'outcome="{outcome}"' in line:
+                    counts[outcome] = float(line.rsplit(" ", 1)[1])
+    return counts
