@@ -4,6 +4,8 @@ from coord.errors import Conflict, Invalid
 NOMINATED, CONFIRMED, REJECTED, WITHDRAWN, CHECKED_IN = (
     "nominated", "confirmed", "rejected", "withdrawn", "checked_in")
 STATUSES = (NOMINATED, CONFIRMED, REJECTED, WITHDRAWN, CHECKED_IN)
+# Statuses of people who will be, or are, at the meeting.
+PARTICIPATING = (CONFIRMED, CHECKED_IN)
 
 # action -> status it leads to, per current status
 MOVES = {
@@ -12,7 +14,28 @@ MOVES = {
 }
 
 MEETING_KINDS = ("cop", "bureau", "regional", "expert", "committee", "webinar")
+# In the order a UN list of participants presents them.
 CATEGORIES = ("party", "observer-state", "igo", "ngo", "secretariat", "media")
+PARTY = "party"
+
+LETTER_KINDS = ("confirmation", "visa")
+LETTER_LANGUAGES = ("en", "fr", "es")
+
+# Credentials of Parties' representatives (rules of procedure: issued by the Head of
+# State or Government or the Minister for Foreign Affairs; "other" covers, e.g., the
+# competent authority of a regional economic integration organisation).
+SUBMITTED, ACCEPTED, DEFICIENT = "submitted", "accepted", "deficient"
+CREDENTIALS_STATUSES = (SUBMITTED, ACCEPTED, DEFICIENT)
+ISSUERS = ("head_of_state", "head_of_government", "minister_for_foreign_affairs", "other")
+
+# Observer admission: only organisations request it (States are observers by right).
+PENDING, ADMITTED, REFUSED = "pending", "admitted", "refused"
+OBSERVER_STATUSES = (PENDING, ADMITTED, REFUSED)
+OBSERVER_KINDS = ("igo", "ngo")
+
+# Side events.
+REQUESTED, DECLINED = "requested", "declined"
+SIDE_EVENT_STATUSES = (REQUESTED, ACCEPTED, DECLINED)
 
 
 def next_status(current, action):
@@ -39,3 +62,97 @@ def check_funding(*, country_name, eligible, funded_from_country):
     if funded_from_country:
         raise Conflict(f"{country_name} already has a funded participant at this meeting.",
                        code="funding_quota")
+
+
+def check_letter(kind, *, status, visa_letter_requested):
+    """Letters go to participants only; a visa letter only to one who asked for it."""
+    if status not in PARTICIPATING:
+        raise Conflict(f"A {kind} letter is only issued for a confirmed registration; "
+                       f"this one is {status}.", code="illegal_state")
+    if kind == "visa" and not visa_letter_requested:
+        raise Conflict("This participant did not ask for a visa support letter.",
+                       code="visa_letter_not_requested")
+
+
+def check_credentials_holder(*, category, status):
+    """Credentials are presented by a Party's representative who is still expected."""
+    if category != PARTY:
+        raise Conflict(f"Only representatives of Parties present credentials; this "
+                       f"participant is registered as {category}.", code="not_a_party")
+    if status not in (NOMINATED,) + PARTICIPATING:
+        raise Conflict(f"The registration is {status}; credentials cannot be submitted.",
+                       code="illegal_state")
+
+
+def check_undecided(what, status, undecided):
+    """A decision (review, admission, acceptance) is taken once and is final."""
+    if status != undecided:
+        raise Conflict(f"This {what} was already {status}; the decision is final.",
+                       code="already_decided")
+
+
+def organisation_key(name):
+    """An organisation's identity across meetings: its name, case and spacing aside."""
+    return " ".join(name.casefold().split())
+
+
+def room_key(room):
+    """Rooms compare without case or spacing differences ("Room XII" == "room  xii")."""
+    return " ".join(room.casefold().split())
+
+
+def check_slot(starts_at, ends_at, *, meeting_starts_on, meeting_ends_on,
+               start_field="starts_at", end_field="ends_at"):
+    """A side event's slot: it ends after it starts, within the meeting's dates.
+
+    The dates are those of the times as given (the venue's local time, with its offset).
+    """
+    errors = {}
+    if ends_at <= starts_at:
+        errors[end_field] = ["Must be after the start."]
+    for name, moment in ((start_field, starts_at), (end_field, ends_at)):
+        if not meeting_starts_on <= moment.date() <= meeting_ends_on:
+            errors.setdefault(name, []).append(
+                f"Must fall within the meeting, {meeting_starts_on.isoformat()} to "
+                f"{meeting_ends_on.isoformat()}.")
+    if errors:
+        raise Invalid("The side event's slot is not within the meeting.", fields=errors)
+
+
+def overlaps(first_start, first_end, second_start, second_end):
+    """Two time ranges share a moment (touching ends do not count)."""
+    return first_start < second_end and second_start < first_end
+
+
+def credentials_standing(statuses):
+    """One country's standing from the statuses of its representatives' credentials.
+
+    Accepted credentials settle it; otherwise credentials awaiting examination; otherwise
+    deficient ones; a country with none presented has "none".
+    """
+    for standing in (ACCEPTED, SUBMITTED, DEFICIENT):
+        if standing in statuses:
+            return standing
+    return "none"
+
+
+def group_participants(participants):
+    """The list of participants: by category (UN order), then country name, then name.
+
+    `participants`: dicts with at least category, country, country_name, family_name and
+    given_name. Returns [{"category", "countries": [{"country", "country_name",
+    "participants": [...]}]}], empty groups left out.
+    """
+    def person(p):
+        return (p["family_name"].casefold(), p["given_name"].casefold())
+
+    groups = []
+    for category in CATEGORIES:
+        in_category = [p for p in participants if p["category"] == category]
+        countries = sorted({(p["country_name"], p["country"]) for p in in_category})
+        if countries:
+            groups.append({"category": category, "countries": [
+                {"country": code, "country_name": name, "participants": sorted(
+                    (p for p in in_category if p["country"] == code), key=person)}
+                for name, code in countries]})
+    return groups

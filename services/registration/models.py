@@ -1,8 +1,8 @@
 """Registration's tables. The outbox and inbox live in the same database (coord.db)."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coord.db import UtcDateTime, add_messaging_tables
 
@@ -29,14 +29,18 @@ class Meeting(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+FUNDED_PARTICIPANT = "funded = true AND status IN ('confirmed', 'checked_in')"
+
+
 class Registration(Base):
     __tablename__ = "registrations"
     __table_args__ = (
         Index("uq_registration_email", "meeting_id", "email", unique=True),
         # At most one funded participant per country per meeting, held by the database
-        # itself so two racing confirmations cannot both win.
+        # itself so two racing confirmations cannot both win. A withdrawn participant
+        # keeps `funded` (travel cancels the case) but frees the country's place.
         Index("uq_funded_country", "meeting_id", "country", unique=True,
-              sqlite_where=text("funded = true"), postgresql_where=text("funded = true")),
+              sqlite_where=text(FUNDED_PARTICIPANT), postgresql_where=text(FUNDED_PARTICIPANT)),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -54,5 +58,87 @@ class Registration(Base):
     priority: Mapped[bool] = mapped_column(Boolean)
     funded: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20))
+    checked_in_by: Mapped[str | None] = mapped_column(String(40))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Credentials(Base):
+    """Credentials presented for one Party representative, and their examination."""
+
+    __tablename__ = "credentials"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    registration_id: Mapped[str] = mapped_column(ForeignKey("registrations.id"), index=True)
+    country: Mapped[str] = mapped_column(String(3))
+    issued_by: Mapped[str] = mapped_column(String(40))
+    issuing_authority: Mapped[str | None] = mapped_column(String(300))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    registration: Mapped[Registration] = relationship(lazy="joined")
+
+
+class ObserverRequest(Base):
+    """An organisation's request to attend one meeting as an observer."""
+
+    __tablename__ = "observer_requests"
+    __table_args__ = (
+        Index("uq_observer_request", "meeting_id", "organisation_key", unique=True),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    organisation: Mapped[str] = mapped_column(String(300))
+    organisation_key: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(10))
+    country: Mapped[str | None] = mapped_column(String(3))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    website: Mapped[str | None] = mapped_column(String(300))
+    competence: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AdmittedObserver(Base):
+    """An organisation the Conference admitted once, and so for every later meeting."""
+
+    __tablename__ = "admitted_observers"
+
+    organisation_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(300))
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"))
+    request_id: Mapped[str] = mapped_column(ForeignKey("observer_requests.id"))
+    admitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SideEvent(Base):
+    """A request to hold a side event during a meeting, and where and when it was placed."""
+
+    __tablename__ = "side_events"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    organiser: Mapped[str] = mapped_column(String(300))
+    organiser_code: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    description: Mapped[str | None] = mapped_column(Text)
+    expected_participants: Mapped[int | None] = mapped_column(Integer)
+    preferred_starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    preferred_ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20))
+    room: Mapped[str | None] = mapped_column(String(100))
+    room_key: Mapped[str | None] = mapped_column(String(100))
+    starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

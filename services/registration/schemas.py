@@ -1,8 +1,9 @@
 """Registration's request and response schemas (also its OpenAPI components)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coord.http import PageQuery
 from coord.vocabulary import REGIONS
+from services.registration import domain
 from services.registration.domain import CATEGORIES, MEETING_KINDS, STATUSES
 
 COUNTRY = validate.Regexp(r"^[A-Z]{3}$", error="Use an ISO 3166-1 alpha-3 code, e.g. PER.")
@@ -12,11 +13,21 @@ def text(max_length, **kwargs):
     return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
+def one_of(choices, **kwargs):
+    return fields.String(validate=validate.OneOf(choices), **kwargs)
+
+
+def require_when(data, field, condition, message):
+    """Cross-field rule: `field` must be given when `condition` holds (per-field 400)."""
+    if condition and not data.get(field):
+        raise ValidationError({field: [message]})
+
+
 class MeetingCreateSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$", error="Letters, digits, '.' and '-', e.g. COP-2."))
     title = text(300, required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
+    kind = one_of(MEETING_KINDS, required=True)
     city = text(100, required=True)
     country = fields.String(required=True, validate=COUNTRY)
     starts_on = fields.Date(required=True)
@@ -31,16 +42,18 @@ class MeetingSchema(MeetingCreateSchema):
 
 
 class MeetingListQuery(PageQuery):
-    kind = fields.String(validate=validate.OneOf(MEETING_KINDS))
+    kind = one_of(MEETING_KINDS)
     year = fields.Integer(validate=validate.Range(min=1990, max=2100))
 
 
 class RegistrationCreateSchema(Schema):
+    """One nomination; also each row of a delegation's CSV upload."""
+
     given_name = text(120, required=True)
     family_name = text(120, required=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
     country = fields.String(required=True, validate=COUNTRY)
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    category = one_of(CATEGORIES, required=True)
     organisation = text(300, required=True)
     funding_requested = fields.Boolean(load_default=False)
     visa_letter_requested = fields.Boolean(load_default=False)
@@ -49,19 +62,218 @@ class RegistrationCreateSchema(Schema):
 class RegistrationSchema(RegistrationCreateSchema):
     id = fields.String(required=True)
     meeting_id = fields.String(required=True)
-    region = fields.String(required=True, validate=validate.OneOf(REGIONS))
+    region = one_of(REGIONS, required=True)
     funding_eligible = fields.Boolean(required=True)
     priority = fields.Boolean(required=True, metadata={
         "description": "Least developed country or small island developing State."})
     funded = fields.Boolean(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status = one_of(STATUSES, required=True)
+    checked_in_by = fields.String(allow_none=True, metadata={
+        "description": "Organisation that registered the participant on site."})
+    checked_in_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
     updated_at = fields.AwareDateTime(required=True)
 
 
+class RegistrationBatchSchema(Schema):
+    """The registrations a delegation's CSV upload created, in the file's order."""
+
+    count = fields.Integer(required=True)
+    items = fields.List(fields.Nested(RegistrationSchema), required=True)
+
+
 class RegistrationListQuery(PageQuery):
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = one_of(STATUSES)
+    country = fields.String(validate=COUNTRY)
+    category = one_of(CATEGORIES)
+    priority = fields.Boolean(metadata={
+        "description": "Only (or no) least developed countries and small island States."})
 
 
 class ConfirmSchema(Schema):
     funded = fields.Boolean(required=True)
+
+
+class LetterQuery(Schema):
+    lang = one_of(domain.LETTER_LANGUAGES, load_default="en")
+
+
+class ParticipantSchema(Schema):
+    id = fields.String(required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    organisation = fields.String(required=True)
+    status = one_of(domain.PARTICIPATING, required=True)
+
+
+class ParticipantCountrySchema(Schema):
+    country = fields.String(required=True)
+    country_name = fields.String(required=True)
+    participants = fields.List(fields.Nested(ParticipantSchema), required=True)
+
+
+class ParticipantCategorySchema(Schema):
+    category = one_of(CATEGORIES, required=True)
+    countries = fields.List(fields.Nested(ParticipantCountrySchema), required=True)
+
+
+class ParticipantListSchema(Schema):
+    """The list of participants: confirmed and checked in, by category then country."""
+
+    meeting_id = fields.String(required=True)
+    meeting_code = fields.String(required=True)
+    total = fields.Integer(required=True)
+    categories = fields.List(fields.Nested(ParticipantCategorySchema), required=True)
+
+
+# Credentials
+
+class CredentialsCreateSchema(Schema):
+    issued_by = one_of(domain.ISSUERS, required=True)
+    issuing_authority = text(300, metadata={
+        "description": "Who issued them, when `issued_by` is other (e.g. the competent "
+                       "authority of a regional economic integration organisation)."})
+    issued_on = fields.Date()
+
+    @validates_schema
+    def _authority_for_other(self, data, **kwargs):
+        require_when(data, "issuing_authority", data.get("issued_by") == "other",
+                     "Name the issuing authority when issued_by is other.")
+
+
+class CredentialsSchema(CredentialsCreateSchema):
+    id = fields.String(required=True)
+    meeting_id = fields.String(required=True)
+    registration_id = fields.String(required=True)
+    country = fields.String(required=True)
+    given_name = fields.String(required=True, attribute="registration.given_name")
+    family_name = fields.String(required=True, attribute="registration.family_name")
+    status = one_of(domain.CREDENTIALS_STATUSES, required=True)
+    reason = fields.String(allow_none=True)
+    reviewed_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class DecisionSchema(Schema):
+    """A decision with its reason; the decision in `needs_reason` must say why."""
+
+    needs_reason, why = None, ""
+    reason = text(2000)
+
+    @validates_schema
+    def _reason_when_needed(self, data, **kwargs):
+        require_when(data, "reason", data.get("decision") == self.needs_reason, self.why)
+
+
+class CredentialsReviewSchema(DecisionSchema):
+    needs_reason, why = domain.DEFICIENT, "Say why the credentials are deficient."
+    decision = one_of((domain.ACCEPTED, domain.DEFICIENT), required=True)
+
+
+class CredentialsListQuery(PageQuery):
+    status = one_of(domain.CREDENTIALS_STATUSES)
+    country = fields.String(validate=COUNTRY)
+
+
+class RepresentativeSchema(Schema):
+    registration_id = fields.String(required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    credentials_id = fields.String(allow_none=True)
+    status = one_of(domain.CREDENTIALS_STATUSES, allow_none=True)
+    issued_by = one_of(domain.ISSUERS, allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class CountryCredentialsSchema(Schema):
+    country = fields.String(required=True)
+    country_name = fields.String(required=True)
+    standing = one_of(domain.CREDENTIALS_STATUSES + ("none",), required=True, metadata={
+        "description": "accepted once any representative's credentials are; else "
+                       "submitted (awaiting examination), deficient, or none presented."})
+    representatives = fields.List(fields.Nested(RepresentativeSchema), required=True)
+
+
+class CredentialsReportSchema(Schema):
+    """The credentials committee's view: every Party registered, and where it stands."""
+
+    meeting_id = fields.String(required=True)
+    meeting_code = fields.String(required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    countries = fields.List(fields.Nested(CountryCredentialsSchema), required=True)
+
+
+# Observer admission
+
+class ObserverRequestCreateSchema(Schema):
+    organisation = text(300, required=True)
+    kind = one_of(domain.OBSERVER_KINDS, required=True)
+    country = fields.String(validate=COUNTRY, metadata={"description": "Headquarters."})
+    contact_email = fields.Email(required=True, validate=validate.Length(max=254))
+    website = fields.Url(validate=validate.Length(max=300))
+    competence = text(2000, metadata={
+        "description": "The organisation's competence in matters the convention covers."})
+
+
+class ObserverRequestSchema(ObserverRequestCreateSchema):
+    id = fields.String(required=True)
+    meeting_id = fields.String(required=True)
+    status = one_of(domain.OBSERVER_STATUSES, required=True)
+    reason = fields.String(allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class ObserverDecisionSchema(DecisionSchema):
+    needs_reason, why = domain.REFUSED, "Give the reason for refusing admission."
+    decision = one_of((domain.ADMITTED, domain.REFUSED), required=True)
+
+
+class ObserverListQuery(PageQuery):
+    status = one_of(domain.OBSERVER_STATUSES)
+
+
+# Side events
+
+class SideEventCreateSchema(Schema):
+    title = text(300, required=True)
+    organiser = text(300, required=True, metadata={
+        "description": "The organisers as they will be announced."})
+    contact_email = fields.Email(required=True, validate=validate.Length(max=254))
+    description = text(2000)
+    expected_participants = fields.Integer(validate=validate.Range(min=1, max=5000))
+    preferred_starts_at = fields.AwareDateTime(required=True, metadata={
+        "description": "Venue local time with its offset; within the meeting's dates."})
+    preferred_ends_at = fields.AwareDateTime(required=True)
+
+
+class SideEventSchema(SideEventCreateSchema):
+    id = fields.String(required=True)
+    meeting_id = fields.String(required=True)
+    organiser_code = fields.String(allow_none=True, metadata={
+        "description": "The partner organisation that asked for it, if any."})
+    status = one_of(domain.SIDE_EVENT_STATUSES, required=True)
+    room = fields.String(allow_none=True)
+    starts_at = fields.AwareDateTime(allow_none=True)
+    ends_at = fields.AwareDateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class SideEventDecisionSchema(DecisionSchema):
+    decision = one_of((domain.ACCEPTED, domain.DECLINED), required=True)
+    room = text(100, metadata={"description": "Required to accept."})
+    starts_at = fields.AwareDateTime(metadata={"description": "Default: the preferred slot."})
+    ends_at = fields.AwareDateTime()
+
+    @validates_schema
+    def _room_and_slot(self, data, **kwargs):
+        require_when(data, "room", data.get("decision") == domain.ACCEPTED,
+                     "Say which room the side event is in.")
+        require_when(data, "ends_at", "starts_at" in data, "Give the end with the start.")
+        require_when(data, "starts_at", "ends_at" in data, "Give the start with the end.")
+
+
+class SideEventListQuery(PageQuery):
+    status = one_of(domain.SIDE_EVENT_STATUSES)

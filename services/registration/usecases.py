@@ -4,109 +4,39 @@ Entrypoints call these; tests can too, with a unit of work on a scratch database
 """
 import uuid
 
+from marshmallow import ValidationError
 from sqlalchemy import extract, select
 from sqlalchemy.exc import IntegrityError
 
 from coord.db import utcnow
 from coord.envelope import Event
-from coord.errors import Conflict, NotFound
+from coord.errors import Conflict, Invalid, NotFound
 from coord.http import decode_cursor, page
 from coord.vocabulary import ORGANISER
-from services.registration import domain
+from services.registration import delegation_csv, domain
 from services.registration.countries import country
-from services.registration.models import Meeting, Registration
+from services.registration.letters import LetterFacts
+from services.registration.models import (
+    AdmittedObserver, Credentials, Meeting, ObserverRequest, Registration, SideEvent,
+)
+from services.registration.schemas import RegistrationCreateSchema
+
+NOMINATION = RegistrationCreateSchema()
 
 
-def _get(session, model, id_):
+def _get(session, model, id_, name):
     found = session.get(model, id_)
     if found is None:
-        raise NotFound(f"No {model.__tablename__[:-1]} with id {id_}.")
+        raise NotFound(f"No {name} with id {id_}.")
     return found
 
 
 def get_meeting(uow, meeting_id):
-    return _get(uow.session, Meeting, meeting_id)
+    return _get(uow.session, Meeting, meeting_id, "meeting")
 
 
 def get_registration(uow, registration_id):
-    return _get(uow.session, Registration, registration_id)
-
-
-def schedule_meeting(uow, caller, data):
-    domain.check_meeting_dates(data["starts_on"], data["ends_on"])
-    country(data["country"])
-    if uow.session.scalar(select(Meeting.id).where(Meeting.code == data["code"])):
-        raise Conflict(f"A meeting with code {data['code']} already exists.",
-                       code="duplicate", fields={"code": ["Already used."]})
-    meeting = Meeting(id=str(uuid.uuid4()), created_at=utcnow(), **data)
-    uow.session.add(meeting)
-    uow.session.flush()
-    uow.emit(Event(
-        "meeting_scheduled", "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
-        data={"code": meeting.code, "title": meeting.title, "kind": meeting.kind,
-              "city": meeting.city, "country": meeting.country,
-              "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
-              "symbol_prefix": meeting.symbol_prefix}))
-    return meeting
-
-
-def list_meetings(uow, query):
-    statement = select(Meeting).order_by(Meeting.starts_on, Meeting.id)
-    if query.get("kind"):
-        statement = statement.where(Meeting.kind == query["kind"])
-    if query.get("year"):
-        statement = statement.where(extract("year", Meeting.starts_on) == query["year"])
-    position = decode_cursor(query["cursor"], expected=list)
-    if position:
-        starts_on, last_id = position
-        statement = statement.where(
-            (Meeting.starts_on > starts_on) |
-            ((Meeting.starts_on == starts_on) & (Meeting.id > last_id)))
-    meetings = uow.session.scalars(statement.limit(query["limit"] + 1)).all()
-    return page(meetings, query["limit"], lambda m: [m.starts_on.isoformat(), m.id])
-
-
-def register(uow, caller, meeting_id, data):
-    meeting = get_meeting(uow, meeting_id)
-    origin = country(data["country"])
-    email = data["email"].lower()
-    duplicate = uow.session.scalar(select(Registration.id).where(
-        Registration.meeting_id == meeting.id, Registration.email == email))
-    if duplicate:
-        raise Conflict(f"{email} is already registered for {meeting.code}.",
-                       code="duplicate", fields={"email": ["Already registered."]})
-    now = utcnow()
-    registration = Registration(
-        id=str(uuid.uuid4()), meeting_id=meeting.id, email=email,
-        country=origin.alpha3, region=origin.region, funding_eligible=origin.funding_eligible,
-        priority=origin.priority, funded=False, status=domain.NOMINATED,
-        created_at=now, updated_at=now,
-        **{k: v for k, v in data.items() if k not in ("email", "country")})
-    uow.session.add(registration)
-    _flush_or_conflict(uow, f"{email} is already registered for {meeting.code}.")
-    uow.emit(_registration_event("registration_submitted", registration, caller,
-                                 owner=ORGANISER, meeting=meeting))
-    return registration
-
-
-def confirm(uow, caller, registration_id, funded):
-    registration = get_registration(uow, registration_id)
-    meeting = get_meeting(uow, registration.meeting_id)
-    new_status = domain.next_status(registration.status, "confirm")
-    if funded:
-        origin = country(registration.country)
-        funded_already = uow.session.scalar(select(Registration.id).where(
-            Registration.meeting_id == registration.meeting_id,
-            Registration.country == registration.country, Registration.funded.is_(True)))
-        domain.check_funding(country_name=origin.name, eligible=origin.funding_eligible,
-                             funded_from_country=bool(funded_already))
-    registration.status, registration.funded, registration.updated_at = (
-        new_status, funded, utcnow())
-    _flush_or_conflict(uow, "Another participant from this country was just funded.",
-                       code="funding_quota")
-    uow.emit(_registration_event("registration_confirmed", registration, caller, owner=None,
-                                 meeting=meeting))
-    return registration
+    return _get(uow.session, Registration, registration_id, "registration")
 
 
 def _flush_or_conflict(uow, message, code="duplicate"):
@@ -118,8 +48,183 @@ def _flush_or_conflict(uow, message, code="duplicate"):
         raise Conflict(message, code=code) from exc
 
 
-def _registration_event(event_type, registration, caller, *, owner, meeting):
-    return Event(
+def _page_by_id(uow, statement, model, query):
+    """One page of `statement`'s rows in id order, from the query's cursor on."""
+    position = decode_cursor(query["cursor"], expected=str)
+    if position:
+        statement = statement.where(model.id > position)
+    rows = uow.session.scalars(statement.order_by(model.id).limit(query["limit"] + 1)).all()
+    return page(rows, query["limit"], lambda row: row.id)
+
+
+def _filtered(statement, model, query, *names):
+    """`statement` narrowed to the query's values for `names` (absent ones ignored)."""
+    for name in names:
+        if query.get(name) is not None:
+            statement = statement.where(getattr(model, name) == query[name])
+    return statement
+
+
+# Meetings
+
+def schedule_meeting(uow, caller, data):
+    domain.check_meeting_dates(data["starts_on"], data["ends_on"])
+    country(data["country"])
+    if uow.session.scalar(select(Meeting.id).where(Meeting.code == data["code"])):
+        raise Conflict(f"A meeting with code {data['code']} already exists.",
+                       code="duplicate", fields={"code": ["Already used."]})
+    meeting = Meeting(id=str(uuid.uuid4()), created_at=utcnow(), **data)
+    uow.session.add(meeting)
+    _flush_or_conflict(uow, f"A meeting with code {data['code']} already exists.")
+    uow.emit(Event(
+        "meeting_scheduled", "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
+        data={"code": meeting.code, "title": meeting.title, "kind": meeting.kind,
+              "city": meeting.city, "country": meeting.country,
+              "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
+              "symbol_prefix": meeting.symbol_prefix}))
+    return meeting
+
+
+def list_meetings(uow, query):
+    statement = _filtered(select(Meeting), Meeting, query, "kind")
+    if query.get("year"):
+        statement = statement.where(extract("year", Meeting.starts_on) == query["year"])
+    position = decode_cursor(query["cursor"], expected=list)
+    if position:
+        starts_on, last_id = position
+        statement = statement.where(
+            (Meeting.starts_on > starts_on) |
+            ((Meeting.starts_on == starts_on) & (Meeting.id > last_id)))
+    meetings = uow.session.scalars(
+        statement.order_by(Meeting.starts_on, Meeting.id).limit(query["limit"] + 1)).all()
+    return page(meetings, query["limit"], lambda m: [m.starts_on.isoformat(), m.id])
+
+
+# Registrations
+
+def register(uow, caller, meeting_id, data):
+    meeting = get_meeting(uow, meeting_id)
+    origin = country(data["country"])
+    email = data["email"].lower()
+    if _registered_emails(uow, meeting, [email]):
+        raise Conflict(f"{email} is already registered for {meeting.code}.",
+                       code="duplicate", fields={"email": ["Already registered."]})
+    registration = _add_registration(uow, meeting, data, origin)
+    _flush_or_conflict(uow, f"{email} is already registered for {meeting.code}.")
+    _emit_registration(uow, "registration_submitted", registration, caller, meeting,
+                       owner=ORGANISER)
+    return registration
+
+
+def register_delegation(uow, caller, meeting_id, raw_csv):
+    """A delegation's nominations from CSV: every row or none (400 naming each bad row)."""
+    meeting = get_meeting(uow, meeting_id)
+    rows, errors = delegation_csv.read_rows(raw_csv)
+    nominations = []
+    for number, cells in rows:
+        try:
+            data = NOMINATION.load(cells)
+            nominations.append((number, data, country(data["country"])))
+        except ValidationError as exc:
+            errors[delegation_csv.row_label(number)] = exc.messages
+        except Invalid as exc:
+            errors[delegation_csv.row_label(number)] = exc.fields
+    errors.update(_email_clashes(uow, meeting, nominations))
+    if errors:
+        raise Invalid(f"{len(errors)} row(s) of the file are not valid; nothing was imported.",
+                      code="invalid_rows", fields=dict(sorted(
+                          errors.items(), key=lambda item: int(item[0].split()[-1]))))
+    registrations = [_add_registration(uow, meeting, data, origin)
+                     for _, data, origin in nominations]
+    _flush_or_conflict(uow, f"Someone in the file was just registered for {meeting.code}.")
+    for registration in registrations:
+        _emit_registration(uow, "registration_submitted", registration, caller, meeting,
+                           owner=ORGANISER)
+    return {"count": len(registrations), "items": registrations}
+
+
+def _email_clashes(uow, meeting, nominations):
+    """Rows whose email repeats an earlier row's, or is already registered."""
+    clashes, first_row = {}, {}
+    taken = _registered_emails(uow, meeting, [data["email"] for _, data, _ in nominations])
+    for number, data, _ in nominations:
+        email = data["email"].lower()
+        if email in taken:
+            clashes[delegation_csv.row_label(number)] = {
+                "email": [f"Already registered for {meeting.code}."]}
+        elif email in first_row:
+            clashes[delegation_csv.row_label(number)] = {
+                "email": [f"Same email as row {first_row[email]}."]}
+        first_row.setdefault(email, number)
+    return clashes
+
+
+def _registered_emails(uow, meeting, emails):
+    lowered = {email.lower() for email in emails}
+    return set(uow.session.scalars(select(Registration.email).where(
+        Registration.meeting_id == meeting.id, Registration.email.in_(lowered))))
+
+
+def _add_registration(uow, meeting, data, origin):
+    now = utcnow()
+    registration = Registration(
+        id=str(uuid.uuid4()), meeting_id=meeting.id, email=data["email"].lower(),
+        country=origin.alpha3, region=origin.region, funding_eligible=origin.funding_eligible,
+        priority=origin.priority, funded=False, status=domain.NOMINATED,
+        created_at=now, updated_at=now,
+        **{k: v for k, v in data.items() if k not in ("email", "country")})
+    uow.session.add(registration)
+    return registration
+
+
+def confirm(uow, caller, registration_id, funded):
+    registration = get_registration(uow, registration_id)
+    new_status = domain.next_status(registration.status, "confirm")
+    if funded:
+        origin = country(registration.country)
+        funded_already = uow.session.scalar(select(Registration.id).where(
+            Registration.meeting_id == registration.meeting_id,
+            Registration.country == registration.country, Registration.funded.is_(True),
+            Registration.status.in_(domain.PARTICIPATING)))
+        domain.check_funding(country_name=origin.name, eligible=origin.funding_eligible,
+                             funded_from_country=bool(funded_already))
+    registration.funded = funded
+    return _move(uow, caller, registration, new_status, "registration_confirmed")
+
+
+def reject(uow, caller, registration_id):
+    registration = get_registration(uow, registration_id)
+    return _move(uow, caller, registration, domain.next_status(registration.status, "reject"),
+                 "registration_rejected")
+
+
+def withdraw(uow, caller, registration_id):
+    """Withdraw a nominee or participant; a funded one frees the country's funded place."""
+    registration = get_registration(uow, registration_id)
+    return _move(uow, caller, registration,
+                 domain.next_status(registration.status, "withdraw"), "registration_withdrawn")
+
+
+def check_in(uow, caller, registration_id):
+    """On-site registration at the venue, by the organiser or a partner at the desk."""
+    registration = get_registration(uow, registration_id)
+    new_status = domain.next_status(registration.status, "check-in")
+    registration.checked_in_by, registration.checked_in_at = caller, utcnow()
+    return _move(uow, caller, registration, new_status, "participant_checked_in")
+
+
+def _move(uow, caller, registration, new_status, event_type):
+    registration.status, registration.updated_at = new_status, utcnow()
+    # Only the one-funded-participant-per-country index can refuse a change of status.
+    _flush_or_conflict(uow, "Another participant from this country was just funded.",
+                       code="funding_quota")
+    _emit_registration(uow, event_type, registration, caller,
+                       get_meeting(uow, registration.meeting_id), owner=None)
+    return registration
+
+
+def _emit_registration(uow, event_type, registration, caller, meeting, *, owner):
+    uow.emit(Event(
         event_type, "registration", registration.id, actor=caller, owner=owner,
         meeting_id=registration.meeting_id,
         data={"meeting_code": meeting.code, "given_name": registration.given_name,
@@ -128,17 +233,302 @@ def _registration_event(event_type, registration, caller, *, owner, meeting):
               "organisation": registration.organisation, "status": registration.status,
               "funding_requested": registration.funding_requested,
               "funding_eligible": registration.funding_eligible,
-              "funded": registration.funded, "priority": registration.priority})
+              "funded": registration.funded, "priority": registration.priority}))
 
 
 def list_registrations(uow, meeting_id, query):
     get_meeting(uow, meeting_id)
-    statement = select(Registration).where(Registration.meeting_id == meeting_id)
-    if query.get("status"):
-        statement = statement.where(Registration.status == query["status"])
-    position = decode_cursor(query["cursor"], expected=str)
-    if position:
-        statement = statement.where(Registration.id > position)
-    registrations = uow.session.scalars(
-        statement.order_by(Registration.id).limit(query["limit"] + 1)).all()
-    return page(registrations, query["limit"], lambda r: r.id)
+    statement = _filtered(select(Registration).where(Registration.meeting_id == meeting_id),
+                          Registration, query, "status", "country", "category", "priority")
+    return _page_by_id(uow, statement, Registration, query)
+
+
+def participants(uow, meeting_id):
+    """The list of participants (confirmed and checked in), grouped for publication."""
+    meeting = get_meeting(uow, meeting_id)
+    people = [
+        {"id": r.id, "given_name": r.given_name, "family_name": r.family_name,
+         "organisation": r.organisation, "status": r.status, "category": r.category,
+         "country": r.country, "country_name": country(r.country).name}
+        for r in uow.session.scalars(select(Registration).where(
+            Registration.meeting_id == meeting.id,
+            Registration.status.in_(domain.PARTICIPATING)))]
+    return {"meeting_id": meeting.id, "meeting_code": meeting.code, "total": len(people),
+            "categories": domain.group_participants(people)}
+
+
+def letter_facts(uow, registration_id, kind):
+    """What a confirmation or visa letter says; 409 when this registration gets none."""
+    if kind not in domain.LETTER_KINDS:
+        raise NotFound(f"There is no {kind!r} letter; letters are "
+                       f"{' and '.join(domain.LETTER_KINDS)}.")
+    registration = get_registration(uow, registration_id)
+    domain.check_letter(kind, status=registration.status,
+                        visa_letter_requested=registration.visa_letter_requested)
+    meeting = get_meeting(uow, registration.meeting_id)
+    return LetterFacts(
+        reference=registration.id, given_name=registration.given_name,
+        family_name=registration.family_name, organisation=registration.organisation,
+        country=registration.country, country_name=country(registration.country).name,
+        funded=registration.funded, meeting_code=meeting.code, meeting_title=meeting.title,
+        city=meeting.city, host_country=meeting.country,
+        host_country_name=country(meeting.country).name,
+        starts_on=meeting.starts_on, ends_on=meeting.ends_on)
+
+
+# Credentials
+
+def get_credentials(uow, credentials_id):
+    return _get(uow.session, Credentials, credentials_id, "credentials")
+
+
+def submit_credentials(uow, caller, registration_id, data):
+    """Record the credentials a Party's representative presented, for examination."""
+    registration = get_registration(uow, registration_id)
+    domain.check_credentials_holder(category=registration.category,
+                                    status=registration.status)
+    outstanding = uow.session.scalar(select(Credentials.status).where(
+        Credentials.registration_id == registration.id,
+        Credentials.status.in_((domain.SUBMITTED, domain.ACCEPTED))))
+    if outstanding:
+        raise Conflict(f"This representative's credentials are already {outstanding}; new "
+                       "ones can be presented only after deficient ones.", code="duplicate")
+    credentials = Credentials(
+        id=str(uuid.uuid4()), meeting_id=registration.meeting_id,
+        registration_id=registration.id, registration=registration,
+        country=registration.country, status=domain.SUBMITTED, created_at=utcnow(), **data)
+    uow.session.add(credentials)
+    uow.session.flush()
+    _emit_credentials(uow, "credentials_submitted", credentials, caller, owner=ORGANISER)
+    return credentials
+
+
+def review_credentials(uow, caller, credentials_id, decision):
+    credentials = get_credentials(uow, credentials_id)
+    domain.check_undecided("credentials", credentials.status, domain.SUBMITTED)
+    credentials.status, credentials.reason = decision["decision"], decision.get("reason")
+    credentials.reviewed_at = utcnow()
+    uow.session.flush()
+    _emit_credentials(uow, "credentials_reviewed", credentials, caller, owner=None)
+    return credentials
+
+
+def _emit_credentials(uow, event_type, credentials, caller, *, owner):
+    registration = credentials.registration
+    uow.emit(Event(
+        event_type, "credentials", credentials.id, actor=caller, owner=owner,
+        meeting_id=credentials.meeting_id,
+        data={"meeting_code": get_meeting(uow, credentials.meeting_id).code,
+              "registration_id": registration.id, "given_name": registration.given_name,
+              "family_name": registration.family_name, "country": credentials.country,
+              "issued_by": credentials.issued_by,
+              "decision": _decision(credentials.status, domain.SUBMITTED),
+              "status": credentials.status, "reason": credentials.reason}))
+
+
+def list_credentials(uow, meeting_id, query):
+    get_meeting(uow, meeting_id)
+    statement = _filtered(select(Credentials).where(Credentials.meeting_id == meeting_id),
+                          Credentials, query, "status", "country")
+    return _page_by_id(uow, statement, Credentials, query)
+
+
+def credentials_report(uow, meeting_id):
+    """Every Party with a representative expected, and how its credentials stand."""
+    meeting = get_meeting(uow, meeting_id)
+    representatives = uow.session.scalars(select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.category == domain.PARTY,
+        Registration.status.in_((domain.NOMINATED,) + domain.PARTICIPATING))).all()
+    latest = {}  # registration id -> its latest credentials
+    for credentials in uow.session.scalars(select(Credentials).where(
+            Credentials.meeting_id == meeting.id).order_by(Credentials.created_at)):
+        latest[credentials.registration_id] = credentials
+    countries = {}
+    for person in sorted(representatives, key=lambda r: (r.family_name, r.given_name)):
+        countries.setdefault(person.country, []).append(
+            _representative(person, latest.get(person.id)))
+    rows = sorted(({"country": code, "country_name": country(code).name,
+                    "standing": domain.credentials_standing(
+                        {r["status"] for r in people}),
+                    "representatives": people} for code, people in countries.items()),
+                  key=lambda row: row["country_name"])
+    counts = {standing: sum(row["standing"] == standing for row in rows)
+              for standing in domain.CREDENTIALS_STATUSES + ("none",)}
+    return {"meeting_id": meeting.id, "meeting_code": meeting.code, "counts": counts,
+            "countries": rows}
+
+
+def _representative(registration, credentials):
+    return {"registration_id": registration.id, "given_name": registration.given_name,
+            "family_name": registration.family_name,
+            "credentials_id": credentials.id if credentials else None,
+            "status": credentials.status if credentials else None,
+            "issued_by": credentials.issued_by if credentials else None,
+            "reason": credentials.reason if credentials else None}
+
+
+# Observer admission
+
+def get_observer_request(uow, request_id):
+    return _get(uow.session, ObserverRequest, request_id, "observer request")
+
+
+def request_observer_status(uow, caller, meeting_id, data):
+    """Record an organisation's request; one admitted before is admitted again at once."""
+    meeting = get_meeting(uow, meeting_id)
+    if data.get("country"):
+        country(data["country"])
+    key = domain.organisation_key(data["organisation"])
+    if uow.session.scalar(select(ObserverRequest.id).where(
+            ObserverRequest.meeting_id == meeting.id,
+            ObserverRequest.organisation_key == key)):
+        raise Conflict(f"{data['organisation']} already asked to observe {meeting.code}.",
+                       code="duplicate", fields={"organisation": ["Already requested."]})
+    request = ObserverRequest(id=str(uuid.uuid4()), meeting_id=meeting.id,
+                              organisation_key=key, status=domain.PENDING,
+                              created_at=utcnow(), **data)
+    uow.session.add(request)
+    _flush_or_conflict(uow, f"{data['organisation']} already asked to observe {meeting.code}.")
+    _emit_observer(uow, "observer_request_submitted", request, caller, owner=ORGANISER)
+    earlier = _earlier_admission(uow, key, meeting)
+    if earlier:
+        _decide_observer(uow, caller, request, domain.ADMITTED,
+                         f"Admitted at {earlier.code}; an admitted organisation stays "
+                         "admitted for later meetings.")
+    return request
+
+
+def _earlier_admission(uow, key, meeting):
+    """The meeting at which this organisation was admitted, if it precedes `meeting`."""
+    return uow.session.scalar(
+        select(Meeting).join(AdmittedObserver, AdmittedObserver.meeting_id == Meeting.id)
+        .where(AdmittedObserver.organisation_key == key,
+               Meeting.starts_on <= meeting.starts_on))
+
+
+def decide_observer_request(uow, caller, request_id, decision):
+    request = get_observer_request(uow, request_id)
+    domain.check_undecided("observer request", request.status, domain.PENDING)
+    return _decide_observer(uow, caller, request, decision["decision"], decision.get("reason"))
+
+
+def _decide_observer(uow, caller, request, decision, reason):
+    request.status, request.reason, request.decided_at = decision, reason, utcnow()
+    if decision == domain.ADMITTED and not uow.session.get(
+            AdmittedObserver, request.organisation_key):
+        uow.session.add(AdmittedObserver(
+            organisation_key=request.organisation_key, organisation=request.organisation,
+            meeting_id=request.meeting_id, request_id=request.id,
+            admitted_at=request.decided_at))
+    _flush_or_conflict(uow, f"{request.organisation} was just admitted by another decision.")
+    _emit_observer(uow, "observer_request_decided", request, caller, owner=None)
+    return request
+
+
+def _emit_observer(uow, event_type, request, caller, *, owner):
+    uow.emit(Event(
+        event_type, "observer_request", request.id, actor=caller, owner=owner,
+        meeting_id=request.meeting_id,
+        data={"meeting_code": get_meeting(uow, request.meeting_id).code,
+              "organisation": request.organisation, "kind": request.kind,
+              "decision": _decision(request.status, domain.PENDING),
+              "status": request.status, "reason": request.reason}))
+
+
+def list_observer_requests(uow, meeting_id, query):
+    get_meeting(uow, meeting_id)
+    statement = _filtered(
+        select(ObserverRequest).where(ObserverRequest.meeting_id == meeting_id),
+        ObserverRequest, query, "status")
+    return _page_by_id(uow, statement, ObserverRequest, query)
+
+
+# Side events
+
+def get_side_event(uow, side_event_id):
+    return _get(uow.session, SideEvent, side_event_id, "side event")
+
+
+def request_side_event(uow, caller, meeting_id, data):
+    """A request to hold a side event in a preferred slot within the meeting's dates.
+
+    A partner asking for itself becomes the organiser who acts once it is accepted.
+    """
+    meeting = get_meeting(uow, meeting_id)
+    domain.check_slot(data["preferred_starts_at"], data["preferred_ends_at"],
+                      meeting_starts_on=meeting.starts_on, meeting_ends_on=meeting.ends_on,
+                      start_field="preferred_starts_at", end_field="preferred_ends_at")
+    side_event = SideEvent(id=str(uuid.uuid4()), meeting_id=meeting.id,
+                           organiser_code=None if caller == ORGANISER else caller,
+                           status=domain.REQUESTED, created_at=utcnow(), **data)
+    uow.session.add(side_event)
+    uow.session.flush()
+    _emit_side_event(uow, "side_event_requested", side_event, caller, owner=ORGANISER)
+    return side_event
+
+
+def decide_side_event(uow, caller, side_event_id, decision):
+    """Accept into a room and slot (409 if another accepted event holds it), or decline."""
+    side_event = get_side_event(uow, side_event_id)
+    domain.check_undecided("side event", side_event.status, domain.REQUESTED)
+    if decision["decision"] == domain.ACCEPTED:
+        _place(uow, side_event, decision)
+    side_event.status, side_event.reason = decision["decision"], decision.get("reason")
+    side_event.decided_at = utcnow()
+    uow.session.flush()
+    _emit_side_event(uow, "side_event_decided", side_event, caller,
+                     owner=side_event.organiser_code if side_event.status == domain.ACCEPTED
+                     else None)
+    return side_event
+
+
+def _place(uow, side_event, decision):
+    # Locks the meeting's row (PostgreSQL) so two acceptances into one room queue up.
+    meeting = uow.session.scalar(
+        select(Meeting).where(Meeting.id == side_event.meeting_id).with_for_update())
+    starts_at, ends_at = side_event.preferred_starts_at, side_event.preferred_ends_at
+    if "starts_at" in decision:  # another slot than the one asked for (checked then)
+        starts_at, ends_at = decision["starts_at"], decision["ends_at"]
+        domain.check_slot(starts_at, ends_at, meeting_starts_on=meeting.starts_on,
+                          meeting_ends_on=meeting.ends_on)
+    room_key = domain.room_key(decision["room"])
+    for other in uow.session.scalars(select(SideEvent).where(
+            SideEvent.meeting_id == meeting.id, SideEvent.status == domain.ACCEPTED,
+            SideEvent.room_key == room_key)):
+        if domain.overlaps(starts_at, ends_at, other.starts_at, other.ends_at):
+            raise Conflict(f"{other.room} is taken from {other.starts_at.isoformat()} to "
+                           f"{other.ends_at.isoformat()} by \"{other.title}\".",
+                           code="room_taken", fields={"room": ["Taken at that time."]})
+    side_event.room, side_event.room_key = decision["room"], room_key
+    side_event.starts_at, side_event.ends_at = starts_at, ends_at
+
+
+def _emit_side_event(uow, event_type, side_event, caller, *, owner):
+    uow.emit(Event(
+        event_type, "side_event", side_event.id, actor=caller, owner=owner,
+        meeting_id=side_event.meeting_id,
+        data={"meeting_code": get_meeting(uow, side_event.meeting_id).code,
+              "title": side_event.title, "organiser": side_event.organiser,
+              "organiser_code": side_event.organiser_code,
+              "decision": _decision(side_event.status, domain.REQUESTED),
+              "status": side_event.status, "room": side_event.room,
+              "starts_at": _iso(side_event.starts_at), "ends_at": _iso(side_event.ends_at),
+              "preferred_starts_at": _iso(side_event.preferred_starts_at),
+              "preferred_ends_at": _iso(side_event.preferred_ends_at),
+              "reason": side_event.reason}))
+
+
+def _decision(status, undecided):
+    """An event's `decision`: the status once decided, null while awaiting it."""
+    return None if status == undecided else status
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def list_side_events(uow, meeting_id, query):
+    get_meeting(uow, meeting_id)
+    statement = _filtered(select(SideEvent).where(SideEvent.meeting_id == meeting_id),
+                          SideEvent, query, "status")
+    return _page_by_id(uow, statement, SideEvent, query)

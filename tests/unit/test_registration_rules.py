@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -34,3 +34,87 @@ def test_funding_needs_an_eligible_country_and_one_per_country():
         domain.check_funding(country_name="France", eligible=False, funded_from_country=False)
     with pytest.raises(Conflict, match="already has a funded participant"):
         domain.check_funding(country_name="Peru", eligible=True, funded_from_country=True)
+
+
+@pytest.mark.parametrize("status", ["confirmed", "checked_in"])
+def test_letters_go_to_participants_and_visa_letters_to_those_who_asked(status):
+    domain.check_letter("confirmation", status=status, visa_letter_requested=False)
+    domain.check_letter("visa", status=status, visa_letter_requested=True)
+    with pytest.raises(Conflict, match="did not ask"):
+        domain.check_letter("visa", status=status, visa_letter_requested=False)
+
+
+@pytest.mark.parametrize("status", ["nominated", "rejected", "withdrawn"])
+def test_no_letter_before_confirmation_or_after_leaving(status):
+    with pytest.raises(Conflict, match=f"this one is {status}"):
+        domain.check_letter("confirmation", status=status, visa_letter_requested=True)
+
+
+def test_credentials_come_from_parties_still_expected():
+    domain.check_credentials_holder(category="party", status="nominated")
+    with pytest.raises(Conflict, match="registered as igo"):
+        domain.check_credentials_holder(category="igo", status="confirmed")
+    with pytest.raises(Conflict, match="withdrawn"):
+        domain.check_credentials_holder(category="party", status="withdrawn")
+
+
+def test_a_decision_is_final():
+    domain.check_undecided("side event", "requested", "requested")
+    with pytest.raises(Conflict, match="already declined"):
+        domain.check_undecided("side event", "declined", "requested")
+
+
+def test_organisations_and_rooms_match_whatever_their_case_and_spacing():
+    assert domain.organisation_key(" Zero  Mercury Working GROUP") == \
+        domain.organisation_key("zero mercury working group")
+    assert domain.room_key("Room  XII ") == domain.room_key("room xii")
+
+
+GENEVA = timezone(timedelta(hours=1))
+
+
+def at(day, hour, minute=0):
+    return datetime(2018, 11, day, hour, minute, tzinfo=GENEVA)
+
+
+def test_a_side_event_slot_lies_within_the_meeting_days_as_the_venue_counts_them():
+    meeting = {"meeting_starts_on": date(2018, 11, 19), "meeting_ends_on": date(2018, 11, 23)}
+    domain.check_slot(at(19, 0, 30), at(19, 2), **meeting)  # 23:30 UTC the day before
+    domain.check_slot(at(23, 18), at(23, 19), **meeting)
+    with pytest.raises(Invalid) as refused:
+        domain.check_slot(at(18, 13), at(24, 14), **meeting)
+    assert set(refused.value.fields) == {"starts_at", "ends_at"}
+    with pytest.raises(Invalid) as refused:
+        domain.check_slot(at(20, 14), at(20, 14), **meeting)
+    assert refused.value.fields == {"ends_at": ["Must be after the start."]}
+
+
+def test_slots_overlap_when_they_share_a_moment():
+    assert domain.overlaps(at(20, 13), at(20, 15), at(20, 14), at(20, 16))
+    assert domain.overlaps(at(20, 13), at(20, 16), at(20, 14), at(20, 15))
+    assert not domain.overlaps(at(20, 13), at(20, 14), at(20, 14), at(20, 15))
+
+
+@pytest.mark.parametrize("statuses, standing", [
+    ({"deficient", "accepted"}, "accepted"), ({"deficient", "submitted"}, "submitted"),
+    ({"deficient", None}, "deficient"), ({None}, "none"), (set(), "none"),
+])
+def test_a_countrys_credentials_standing(statuses, standing):
+    assert domain.credentials_standing(statuses) == standing
+
+
+def person(family, category, country, country_name, given="A"):
+    return {"family_name": family, "given_name": given, "category": category,
+            "country": country, "country_name": country_name}
+
+
+def test_participants_are_listed_by_category_in_un_order_then_country_then_name():
+    groups = domain.group_participants([
+        person("Lee", "ngo", "CHE", "Switzerland"), person("Zapata", "party", "PER", "Peru"),
+        person("abad", "party", "PER", "Peru"), person("Okafor", "party", "NGA", "Nigeria"),
+        person("Doe", "media", "USA", "United States of America"),
+    ])
+    assert [g["category"] for g in groups] == ["party", "ngo", "media"]
+    assert [c["country"] for c in groups[0]["countries"]] == ["NGA", "PER"]
+    assert [p["family_name"] for p in groups[0]["countries"][1]["participants"]] == [
+        "abad", "Zapata"]

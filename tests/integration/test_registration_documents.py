@@ -1,0 +1,79 @@
+"""What the secretariat hands out: letters as PDF and the list of participants."""
+import csv
+import io
+
+from pypdf import PdfReader
+
+from tests.registration_support import (  # noqa: F401 (fixtures)
+    confirmed, error_of, events, meeting, registration,
+)
+from tests.support import nominate
+
+
+def pdf_text(response):
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    return " ".join(text.split())  # line breaks and non-breaking spaces read as spaces
+
+
+def test_a_french_confirmation_letter_names_the_participant_meeting_and_dates(
+        registration, meeting):
+    participant = confirmed(registration, meeting["id"], given_name="Nguyễn Văn",
+                            family_name="An", country="VNM", funded=True)
+    text = pdf_text(registration.client.get(
+        f"/registrations/{participant['id']}/letters/confirmation", params={"lang": "fr"}))
+    assert "Nguyễn Văn An" in text
+    assert "Second meeting of the Conference of the Parties" in text and "COP-2" in text
+    assert "du 19 novembre 2018 au 23 novembre 2018" in text
+    assert "Viêt Nam" in text and "Suisse" in text  # country names in French
+    assert "indemnité journalière de subsistance" in text  # funded
+
+    spanish = pdf_text(registration.client.get(
+        f"/registrations/{participant['id']}/letters/confirmation", params={"lang": "es"}))
+    assert "del 19 de noviembre de 2018 al 23 de noviembre de 2018" in spanish
+
+
+def test_letters_go_only_to_confirmed_participants_and_visas_only_on_request(
+        registration, meeting):
+    client = registration.client
+    nominee = nominate(registration, meeting["id"], 1, visa_letter_requested=True)
+    error_of(client.get(f"/registrations/{nominee['id']}/letters/visa"), 409, "illegal_state")
+    asked = confirmed(registration, meeting["id"], 2, visa_letter_requested=True)
+    english = pdf_text(client.get(f"/registrations/{asked['id']}/letters/visa"))
+    assert "Visa support letter" in english and "from November 19, 2018 to" in english
+    did_not_ask = confirmed(registration, meeting["id"], 3)
+    error_of(client.get(f"/registrations/{did_not_ask['id']}/letters/visa"), 409,
+             "visa_letter_not_requested")
+    error_of(client.get(f"/registrations/{asked['id']}/letters/visa", params={"lang": "de"}),
+             400)
+    error_of(client.get(f"/registrations/{asked['id']}/letters/invitation"), 404)
+
+
+def test_the_list_of_participants_groups_confirmed_people_by_category_then_country(
+        registration, meeting):
+    client = registration.client
+    ids = [confirmed(registration, meeting["id"], n, family_name=family, country=country,
+                     category=category)["id"]
+           for n, (family, country, category) in enumerate([
+               ("Zapata", "PER", "party"), ("Abad", "PER", "party"),
+               ("Okafor", "NGA", "party"), ("Lee", "CHE", "ngo")])]
+    client.post(f"/registrations/{ids[0]}/check-in", as_="brs")
+    nominate(registration, meeting["id"], 9, family_name="Pending")
+
+    listing = client.get(f"/meetings/{meeting['id']}/participants").json()
+    assert listing["total"] == 4
+    parties, ngos = listing["categories"]
+    assert [c["country_name"] for c in parties["countries"]] == ["Nigeria", "Peru"]
+    assert [p["family_name"] for p in parties["countries"][1]["participants"]] == [
+        "Abad", "Zapata"]
+    assert parties["countries"][1]["participants"][1]["status"] == "checked_in"
+    assert ngos["category"] == "ngo"
+
+    response = client.get(f"/meetings/{meeting['id']}/participants",
+                          headers={"Accept": "text/csv"})
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [(r["category"], r["country"], r["family_name"]) for r in rows] == [
+        ("party", "NGA", "Okafor"), ("party", "PER", "Abad"), ("party", "PER", "Zapata"),
+        ("ngo", "CHE", "Lee")]
