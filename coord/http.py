@@ -114,6 +114,8 @@ class Api(HttpRequestHandler):
         self.token_in_query = token_in_query
         self.summary = summary
         self.content_types = content_types or ()
+        # Refusals are answers, not faults: nameko logs them as warnings, not errors.
+        kwargs.setdefault("expected_exceptions", (CoordError, ValidationError))
         super().__init__(method, url, **kwargs)
 
     def handle_request(self, request):

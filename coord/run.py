@@ -24,6 +24,16 @@ from coord import settings  # noqa: E402
 log = logging.getLogger("coord.run")
 
 
+class RefusalsWithoutTracebacks(logging.Filter):
+    """A refused request (4xx) is logged by nameko with a traceback; one line is enough."""
+
+    def filter(self, record):
+        if record.getMessage().startswith("(expected) error handling worker"):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def service_class(service):
     module = importlib.import_module(f"services.{service}.service")
     return module.SERVICE
@@ -35,6 +45,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format=f"%(asctime)s {args.service} %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("nameko.containers").addFilter(RefusalsWithoutTracebacks())
     try:
         config = settings.nameko_config(args.service)
     except settings.ConfigurationError as exc:
