@@ -1,10 +1,11 @@
-"""The feed's table. The outbox and inbox live in the same database (coord.db)."""
+"""The feed's tables. The outbox and inbox live in the same database (coord.db)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from coord.db import UtcDateTime, add_messaging_tables
+from services.notifications.domain import entry_is_late
 
 
 class Base(DeclarativeBase):
@@ -25,9 +26,39 @@ class FeedEntry(Base):
     type: Mapped[str] = mapped_column(String(64), index=True)
     producer: Mapped[str] = mapped_column(String(40))
     meeting_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    meeting_code: Mapped[str | None] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(40))
     owner: Mapped[str | None] = mapped_column(String(40), index=True)
     summary: Mapped[str] = mapped_column(Text)
     subject_kind: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(80))
     data: Mapped[dict] = mapped_column(JSON)
+
+    @property
+    def late(self):
+        return entry_is_late(self.type)
+
+
+class KnownMeeting(Base):
+    """A meeting's code as its `meeting_scheduled` event gave it, for events that carry
+    only the meeting's id."""
+
+    __tablename__ = "known_meetings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(40))
+
+
+class WaitingItem(Base):
+    """The current owner of one subject (a registration, a document...): what the latest
+    event about it said. An item with an owner is waiting on that organisation."""
+
+    __tablename__ = "waiting_items"
+
+    subject_kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(40), index=True)
+    since: Mapped[datetime] = mapped_column(UtcDateTime)  # waiting on this owner since
+    late: Mapped[bool] = mapped_column(Boolean)
+    latest_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the latest event's time
+    entry_id: Mapped[str] = mapped_column(ForeignKey("feed_entries.id"))

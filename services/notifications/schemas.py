@@ -1,4 +1,4 @@
-"""Notifications' schemas."""
+"""Notifications' schemas: the feed's filters and what the feed, digest and views return."""
 from datetime import timezone
 
 from marshmallow import Schema, fields, validate
@@ -7,25 +7,86 @@ from coord.envelope import SubjectSchema
 from coord.http import PageQuery
 from coord.vocabulary import ORGANISATIONS
 
+def subject_of(entry):
+    return SubjectSchema().dump({"kind": entry.subject_kind, "id": entry.subject_id})
+
 
 class FeedEntrySchema(Schema):
-    id = fields.String(required=True)
+    id = fields.String(required=True, metadata={"description": "The event's event_id."})
+    seq = fields.Integer(required=True, metadata={
+        "description": "Position in the feed; the `id:` of the entry's server-sent event."})
     at = fields.AwareDateTime(required=True)
     type = fields.String(required=True)
     meeting_id = fields.String(allow_none=True, required=True)
+    meeting_code = fields.String(allow_none=True, required=True, metadata={
+        "description": "The meeting's code (e.g. COP-2), when known."})
     actor = fields.String(required=True)
-    owner = fields.String(allow_none=True, required=True)
+    owner = fields.String(allow_none=True, required=True,
+                          metadata={"description": "Who must act next (null: nobody)."})
     summary = fields.String(required=True)
-    subject = fields.Method("subject_of", required=True,
-                           metadata={"type": "object", "properties": {
-                               "kind": {"type": "string"}, "id": {"type": "string"}}})
-
-    def subject_of(self, entry):
-        return SubjectSchema().dump({"kind": entry.subject_kind, "id": entry.subject_id})
+    subject = fields.Function(subject_of, required=True, metadata={
+        "type": "object", "properties": {"kind": {"type": "string"}, "id": {"type": "string"}}})
+    late = fields.Boolean(required=True, metadata={"description": "The event reports lateness."})
 
 
-class FeedQuery(PageQuery):
-    meeting_id = fields.String()
-    owner = fields.String(validate=validate.OneOf(ORGANISATIONS))
-    type = fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]*$"))
-    since = fields.AwareDateTime(default_timezone=timezone.utc, metadata={"description": "Only entries at or after this time."})
+class FeedFilters(Schema):
+    """The filters every view of the feed (JSON, Atom, stream) accepts."""
+
+    meeting_id = fields.String(validate=validate.Length(min=1, max=36))
+    owner = fields.String(validate=validate.OneOf(ORGANISATIONS), metadata={
+        "description": "Entries that leave work waiting on this organisation."})
+    type = fields.String(validate=validate.Regexp(
+        r"^[a-z][a-z0-9_]*$", error="Not an event type (lower_snake_case)."))
+
+
+class FeedQuery(PageQuery, FeedFilters):
+    since = fields.AwareDateTime(default_timezone=timezone.utc,
+                                 metadata={"description": "Only entries at or after this time."})
+
+
+class AtomQuery(FeedFilters):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class StreamQuery(FeedFilters):
+    last_event_id = fields.Integer(strict=False, validate=validate.Range(min=0), metadata={
+        "description": "Resume after this entry (for clients that cannot send the "
+                       "Last-Event-ID header, which wins when both are given)."})
+
+
+class DigestQuery(Schema):
+    owner = fields.String(validate=validate.OneOf(ORGANISATIONS), metadata={
+        "description": "The organisation whose waiting items to list (default: the caller)."})
+
+
+class WaitingItemSchema(Schema):
+    subject = fields.Nested(SubjectSchema, required=True)
+    meeting_id = fields.String(allow_none=True, required=True)
+    meeting_code = fields.String(allow_none=True, required=True)
+    since = fields.AwareDateTime(required=True,
+                                 metadata={"description": "Waiting on this owner since."})
+    days_waiting = fields.Integer(required=True)
+    late = fields.Boolean(required=True)
+    type = fields.String(required=True, metadata={"description": "The latest event's type."})
+    summary = fields.String(required=True, metadata={"description": "The latest event."})
+
+
+class DigestSchema(Schema):
+    owner = fields.String(required=True)
+    owner_name = fields.String(required=True)
+    generated_at = fields.AwareDateTime(required=True)
+    waiting = fields.Integer(required=True)
+    late = fields.Integer(required=True)
+    items = fields.List(fields.Nested(WaitingItemSchema), required=True,
+                        metadata={"description": "Late items first, then the longest waiting."})
+
+
+class WaitingCountSchema(Schema):
+    owner = fields.String(required=True)
+    owner_name = fields.String(required=True)
+    waiting = fields.Integer(required=True)
+    late = fields.Integer(required=True)
+
+
+class WaitingOverviewSchema(Schema):
+    organisations = fields.List(fields.Nested(WaitingCountSchema), required=True)

@@ -1,11 +1,24 @@
-"""Notifications service: the staff feed of every event (CONTRACT.md, port 8004)."""
+"""Notifications service: the staff feed of every event (CONTRACT.md, port 8004).
+
+Secretariat staff follow everything here: the feed as JSON, Atom and server-sent events,
+what waits on each organisation (with a digest to paste into an e-mail), and the staff
+page that shows it all live.
+"""
+from urllib.parse import urlencode
+
+from werkzeug.wrappers import Response
+
+from coord.db import utcnow
 from coord.events import subscribe
 from coord.http import api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
-from services.notifications import usecases
+from services.notifications import atom, digest, page, stream, usecases
 from services.notifications.models import Base
-from services.notifications.schemas import FeedEntrySchema, FeedQuery
+from services.notifications.schemas import (
+    AtomQuery, DigestQuery, DigestSchema, FeedEntrySchema, FeedQuery, StreamQuery,
+    WaitingOverviewSchema,
+)
 
 
 class NotificationsService(ServiceBase):
@@ -37,6 +50,60 @@ class NotificationsService(ServiceBase):
         """The feed, newest first, by meeting, owner, type and time."""
         with self.db.unit_of_work() as uow:
             return usecases.feed(uow, query)
+
+    @api("GET", "/feed.atom", query=AtomQuery, token_in_query=True,
+         content_types=("application/atom+xml",))
+    def feed_atom(self, request, caller, query):
+        """The newest entries as an Atom 1.0 feed (token also as ?access_token=)."""
+        with self.db.unit_of_work() as uow:
+            entries = usecases.feed(uow, query)["items"]
+        filters = {name: value for name, value in query.items() if name != "limit"}
+        document = atom.render(
+            entries, filters=filters, page_url=request.host_url,
+            self_url=request.base_url + (f"?{urlencode(query)}" if query else ""))
+        return Response(document, mimetype="application/atom+xml")
+
+    @api("GET", "/feed/stream", query=StreamQuery, token_in_query=True,
+         content_types=("text/event-stream",))
+    def feed_stream(self, request, caller, query):
+        """The feed live, as server-sent events; resumes after Last-Event-ID."""
+        after = stream.resume_position(request.headers.get("Last-Event-ID"),
+                                       query.get("last_event_id"))
+        if after is None:
+            with self.db.unit_of_work() as uow:
+                after = usecases.newest_seq(uow)
+        return stream.response(stream.FeedStream(self.db.engine(), query, after), request)
+
+    @api("GET", "/waiting", returns=WaitingOverviewSchema)
+    def waiting(self, request, caller):
+        """How many items wait on each organisation, and how many of them are late."""
+        with self.db.unit_of_work() as uow:
+            return usecases.waiting_overview(uow)
+
+    @api("GET", "/digest", query=DigestQuery, returns=DigestSchema)
+    def digest_json(self, request, caller, query):
+        """What currently waits on an organisation (default: the caller's)."""
+        return self._digest(caller, query)
+
+    @api("GET", "/digest.txt", query=DigestQuery, token_in_query=True,
+         content_types=("text/plain",))
+    def digest_text(self, request, caller, query):
+        """The digest as plain text, ready to paste into an e-mail."""
+        return Response(digest.as_text(self._digest(caller, query)), mimetype="text/plain")
+
+    def _digest(self, caller, query):
+        with self.db.unit_of_work() as uow:
+            return usecases.digest(uow, query.get("owner", caller), utcnow())
+
+    @api("GET", "/", public=True, content_types=("text/html",))
+    def staff_page(self, request):
+        """The staff page: the feed live, filters, and what waits on whom."""
+        return page.static_file("index.html")
+
+    @api("GET", "/static/<name>", public=True, content_types=("text/css", "text/javascript"))
+    def staff_page_file(self, request, name):
+        """The staff page's style sheet and script."""
+        return page.static_file(name)
 
 
 SERVICE = NotificationsService

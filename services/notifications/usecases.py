@@ -1,39 +1,128 @@
-"""Notifications' service layer: events in, feed entries out."""
-from datetime import datetime
+"""Notifications' service layer: events in; the feed, what waits on whom and digests out."""
+from dataclasses import asdict, fields
+from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from coord.http import decode_cursor, page
-from services.notifications.models import FeedEntry
+from coord.vocabulary import ORGANISATIONS
+from services.notifications import domain
+from services.notifications.models import FeedEntry, KnownMeeting, WaitingItem
+from services.notifications.names import organisation, text
 from services.notifications.summaries import summarise
 
 
 def record(uow, envelope):
-    """Turn an event into a feed entry, once, however often it is delivered."""
+    """Turn an event into a feed entry, once, however often it is delivered, and note
+    what its subject now waits on."""
     if not uow.first_delivery(envelope["event_id"]):
         return None
+    session = uow.session
+    meeting_code = _meeting_code(session, envelope)
     entry = FeedEntry(
-        id=envelope["event_id"], at=datetime.fromisoformat(envelope["occurred_at"]),
+        id=envelope["event_id"], at=_aware(datetime.fromisoformat(envelope["occurred_at"])),
         type=envelope["type"], producer=envelope["producer"],
         meeting_id=envelope.get("meeting_id"), actor=envelope["actor"],
-        owner=envelope.get("owner"), summary=summarise(envelope),
+        owner=envelope.get("owner"), meeting_code=meeting_code,
+        summary=summarise(envelope, meeting_code=meeting_code),
         subject_kind=envelope["subject"]["kind"], subject_id=envelope["subject"]["id"],
         data=envelope.get("data") or {},
     )
-    uow.session.add(entry)
+    session.add(entry)
+    session.flush()
+    _update_waiting(session, entry)
     return entry
+
+
+def _aware(moment):
+    """The envelope schema reads a time without a zone as UTC; so does the feed."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _meeting_code(session, envelope):
+    """The code of the event's meeting: from its data, or as its meeting was scheduled.
+
+    A `meeting_scheduled` event is remembered, so events that name only the meeting's id
+    (support's, for one) still read "for COP-2".
+    """
+    data, meeting_id = envelope["data"], envelope.get("meeting_id")
+    if envelope["type"] == "meeting_scheduled" and meeting_id:
+        meeting = session.get(KnownMeeting, meeting_id) or KnownMeeting(id=meeting_id)
+        meeting.code = text(data.get("code"))[:40] or None
+        session.add(meeting)
+        return meeting.code
+    known = session.get(KnownMeeting, meeting_id) if meeting_id else None
+    return (text(data.get("meeting_code"))[:40] or None) or (known.code if known else None)
+
+
+def _update_waiting(session, entry):
+    item = session.get(WaitingItem, (entry.subject_kind, entry.subject_id))
+    current = None if item is None else domain.Waiting(
+        **{field.name: getattr(item, field.name) for field in fields(domain.Waiting)})
+    state = domain.after_event(current, entry.type, entry.owner, entry.at, entry.id)
+    if state is current:
+        return
+    item = item or WaitingItem(subject_kind=entry.subject_kind, subject_id=entry.subject_id)
+    for name, value in asdict(state).items():
+        setattr(item, name, value)
+    session.add(item)
+
+
+def _filtered(statement, filters):
+    for column in ("meeting_id", "owner", "type"):
+        if filters.get(column):
+            statement = statement.where(getattr(FeedEntry, column) == filters[column])
+    return statement
 
 
 def feed(uow, query):
     """Entries newest first, filtered; the cursor is the last entry's sequence number."""
-    statement = select(FeedEntry).order_by(FeedEntry.seq.desc())
-    for column in ("meeting_id", "owner", "type"):
-        if query.get(column):
-            statement = statement.where(getattr(FeedEntry, column) == query[column])
+    statement = _filtered(select(FeedEntry).order_by(FeedEntry.seq.desc()), query)
     if query.get("since"):
         statement = statement.where(FeedEntry.at >= query["since"])
-    position = decode_cursor(query["cursor"], expected=int)
+    position = decode_cursor(query.get("cursor"), expected=int)
     if position is not None:
         statement = statement.where(FeedEntry.seq < position)
     entries = uow.session.scalars(statement.limit(query["limit"] + 1)).all()
     return page(entries, query["limit"], lambda entry: entry.seq)
+
+
+def newest_seq(uow):
+    """The sequence number of the newest entry (0 for an empty feed)."""
+    return uow.session.scalar(select(func.max(FeedEntry.seq))) or 0
+
+
+def entries_after(session, seq, filters, limit=100):
+    """Entries after `seq`, oldest first: what a stream that has sent `seq` sends next."""
+    statement = _filtered(select(FeedEntry).where(FeedEntry.seq > seq), filters)
+    return session.scalars(statement.order_by(FeedEntry.seq).limit(limit)).all()
+
+
+def waiting_overview(uow):
+    """For every organisation, how many items wait on it and how many of those are late."""
+    rows = uow.session.execute(
+        select(WaitingItem.owner, func.count(), func.sum(case((WaitingItem.late, 1), else_=0)))
+        .where(WaitingItem.owner.is_not(None)).group_by(WaitingItem.owner)).all()
+    counts = {owner: (waiting, int(late or 0)) for owner, waiting, late in rows}
+    return {"organisations": [
+        {"owner": code, "owner_name": organisation(code),
+         "waiting": counts.get(code, (0, 0))[0], "late": counts.get(code, (0, 0))[1]}
+        for code in ORGANISATIONS]}
+
+
+def digest(uow, owner, now):
+    """What currently waits on `owner`: late items first, then the longest waiting."""
+    rows = uow.session.execute(
+        select(WaitingItem, FeedEntry)
+        .join(FeedEntry, FeedEntry.id == WaitingItem.entry_id)
+        .where(WaitingItem.owner == owner)
+        .order_by(WaitingItem.late.desc(), WaitingItem.since, FeedEntry.seq)).all()
+    items = [{
+        "subject": {"kind": item.subject_kind, "id": item.subject_id},
+        "meeting_id": entry.meeting_id, "meeting_code": entry.meeting_code, "since": item.since,
+        "days_waiting": domain.days_waiting(item.since, now), "late": item.late,
+        "type": entry.type, "summary": entry.summary,
+    } for item, entry in rows]
+    return {"owner": owner, "owner_name": organisation(owner), "generated_at": now,
+            "waiting": len(items), "late": sum(1 for item in items if item["late"]),
+            "items": items}

@@ -1,0 +1,254 @@
+// The staff page: the feed live (server-sent events), filters, and what waits on whom.
+// The token is asked for once and kept in sessionStorage (this tab only). EventSource
+// cannot send headers, so the stream and text digest take it as ?access_token=.
+"use strict";
+
+const TOKEN_KEY = "staffFeedToken";
+const PAGE_SIZE = 50;
+
+const state = {
+  token: sessionStorage.getItem(TOKEN_KEY),
+  newestSeq: 0,          // the stream resumes after this entry
+  nextCursor: null,      // older entries
+  stream: null,
+  shownOwner: null,      // the organisation whose waiting items are open
+  names: {},             // organisation code -> display name
+};
+
+const $ = (id) => document.getElementById(id);
+
+class Unauthorised extends Error {}
+
+async function api(path, params = {}) {
+  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null));
+  const response = await fetch(`${path}?${query}`, {
+    headers: { Authorization: `Bearer ${state.token}` },
+  });
+  if (response.status === 401) throw new Unauthorised();
+  if (!response.ok) throw new Error((await response.json()).error.message);
+  return response.json();
+}
+
+function filters() {
+  return { meeting_id: $("filter-meeting").value, owner: $("filter-owner").value };
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+function when(iso) {
+  const moment = new Date(iso);
+  return moment.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+function nameOf(code) {
+  return state.names[code] || code;
+}
+
+function capitalised(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// The feed
+
+function entryItem(entry, arriving) {
+  const item = element("li", "entry");
+  item.dataset.seq = entry.seq;
+  item.dataset.type = entry.type;
+  item.dataset.owner = entry.owner || "";
+  if (entry.owner) item.classList.add("waiting");
+  if (entry.late) item.classList.add("late");
+  if (arriving) item.classList.add("new");
+  item.append(element("p", "summary", entry.summary));
+  const meta = element("div", "meta");
+  const time = element("time", null, when(entry.at));
+  time.dateTime = entry.at;
+  meta.append(time);
+  if (entry.late) meta.append(element("span", "tag late", "Late"));
+  if (entry.meeting_code) meta.append(element("span", "tag meeting", entry.meeting_code));
+  meta.append(element("span", "tag type", entry.type.replaceAll("_", " ")));
+  if (entry.owner) meta.append(element("span", "tag owner", `waiting on ${nameOf(entry.owner)}`));
+  item.append(meta);
+  return item;
+}
+
+function showEmptiness() {
+  $("feed-empty").hidden = $("entries").children.length > 0;
+  $("older").hidden = !state.nextCursor;
+}
+
+async function loadFeed() {
+  const page = await api("/feed", { ...filters(), limit: PAGE_SIZE });
+  $("entries").replaceChildren(...page.items.map((entry) => entryItem(entry, false)));
+  state.newestSeq = page.items.length ? page.items[0].seq : 0;
+  state.nextCursor = page.next_cursor;
+  showEmptiness();
+}
+
+async function loadOlder() {
+  const page = await api("/feed", { ...filters(), limit: PAGE_SIZE, cursor: state.nextCursor });
+  $("entries").append(...page.items.map((entry) => entryItem(entry, false)));
+  state.nextCursor = page.next_cursor;
+  showEmptiness();
+}
+
+function setConnection(stateName, label) {
+  $("connection").dataset.state = stateName;
+  $("connection").textContent = label;
+}
+
+function openStream() {
+  if (state.stream) state.stream.close();
+  const query = new URLSearchParams({ access_token: state.token, last_event_id: state.newestSeq });
+  for (const [name, value] of Object.entries(filters())) if (value) query.set(name, value);
+  const stream = new EventSource(`/feed/stream?${query}`);
+  stream.onopen = () => setConnection("live", "Live");
+  stream.onerror = () => setConnection("retrying", "Reconnecting…");
+  stream.onmessage = (message) => arrive(JSON.parse(message.data));
+  state.stream = stream;
+}
+
+function arrive(entry) {
+  if (entry.seq <= state.newestSeq) return;
+  state.newestSeq = entry.seq;
+  $("entries").prepend(entryItem(entry, true));
+  showEmptiness();
+  if (entry.type === "meeting_scheduled") addMeeting(entry);
+  refreshWaitingSoon();
+}
+
+// Filters
+
+function addMeeting(entry) {
+  const select = $("filter-meeting");
+  if (!entry.meeting_id || [...select.options].some((o) => o.value === entry.meeting_id)) return;
+  select.append(option(entry.meeting_id, entry.meeting_code || entry.meeting_id));
+}
+
+function option(value, label) {
+  const node = element("option", null, label);
+  node.value = value;
+  return node;
+}
+
+async function loadFilters(organisations) {
+  $("filter-owner").replaceChildren(option("", "Anyone"),
+    ...organisations.map((organisation) =>
+      option(organisation.owner, capitalised(organisation.owner_name))));
+  $("filter-meeting").replaceChildren(option("", "All meetings"));
+  const scheduled = await api("/feed", { type: "meeting_scheduled", limit: 500 });
+  scheduled.items.reverse().forEach(addMeeting);
+}
+
+async function filtersChanged() {
+  await loadFeed();
+  openStream();
+}
+
+// What waits on whom
+
+let waitingTimer = null;
+
+function refreshWaitingSoon() {
+  clearTimeout(waitingTimer);
+  waitingTimer = setTimeout(() => loadWaiting().catch(failed), 400);
+}
+
+function countBadge(number, late) {
+  return element("span", late ? "count late" : "count", String(number));
+}
+
+async function loadWaiting() {
+  const overview = await api("/waiting");
+  const list = overview.organisations.map((organisation) => {
+    state.names[organisation.owner] = organisation.owner_name;
+    const button = element("button");
+    button.type = "button";
+    button.dataset.owner = organisation.owner;
+    button.setAttribute("aria-pressed", String(organisation.owner === state.shownOwner));
+    const name = element("span", "name", capitalised(organisation.owner_name));
+    if (!organisation.waiting) name.classList.add("zero");
+    const counts = element("span", "counts");
+    if (organisation.late) counts.append(countBadge(`${organisation.late} late`, true));
+    counts.append(countBadge(organisation.waiting, false));
+    button.append(name, counts);
+    button.addEventListener("click", () => showDigest(organisation.owner).catch(failed));
+    const item = element("li");
+    item.append(button);
+    return item;
+  });
+  $("waiting-list").replaceChildren(...list);
+  if (state.shownOwner) await showDigest(state.shownOwner);
+  return overview.organisations;
+}
+
+async function showDigest(owner) {
+  state.shownOwner = owner;
+  for (const button of $("waiting-list").querySelectorAll("button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.owner === owner));
+  }
+  const digest = await api("/digest", { owner });
+  $("digest-title").textContent = `${capitalised(digest.owner_name)}: ${digest.waiting} waiting`;
+  $("digest-text").href = `/digest.txt?${new URLSearchParams({ owner, access_token: state.token })}`;
+  const items = digest.items.map((item) => {
+    const row = element("li", item.late ? "late" : null, item.summary);
+    const days = { 0: "since today", 1: "for 1 day" }[item.days_waiting]
+      || `for ${item.days_waiting} days`;
+    row.append(element("span", "age", `${item.late ? "Late · " : ""}waiting ${days}`));
+    return row;
+  });
+  if (!items.length) items.push(element("li", null, "Nothing is waiting on them."));
+  $("digest-items").replaceChildren(...items);
+  $("digest").hidden = false;
+}
+
+// Token and start
+
+function askForToken(message) {
+  if (state.stream) state.stream.close();
+  setConnection("off", "Not connected");
+  $("app").hidden = true;
+  $("token-panel").hidden = false;
+  $("token-error").hidden = !message;
+  $("token-error").textContent = message || "";
+  $("token-input").focus();
+}
+
+function failed(error) {
+  if (error instanceof Unauthorised) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    askForToken("That token was not accepted. Check it and try again.");
+  } else {
+    setConnection("retrying", `Problem: ${error.message}`);
+  }
+}
+
+async function start() {
+  $("token-panel").hidden = true;
+  $("app").hidden = false;
+  const organisations = await loadWaiting();
+  await loadFilters(organisations);
+  await loadFeed();
+  openStream();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    state.token = $("token-input").value.trim();
+    sessionStorage.setItem(TOKEN_KEY, state.token);
+    start().catch(failed);
+  });
+  $("change-token").addEventListener("click", () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    askForToken();
+  });
+  $("filter-meeting").addEventListener("change", () => filtersChanged().catch(failed));
+  $("filter-owner").addEventListener("change", () => filtersChanged().catch(failed));
+  $("older").addEventListener("click", () => loadOlder().catch(failed));
+  if (state.token) start().catch(failed); else askForToken();
+});

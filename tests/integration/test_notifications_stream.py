@@ -1,0 +1,83 @@
+"""The live feed as server-sent events: a client that reconnects misses nothing."""
+import json
+from contextlib import contextmanager
+
+import requests
+
+from tests.notifications_support import SAMPLES
+from tests.support import wait_for
+
+
+@contextmanager
+def event_stream(notifications, headers=None, **params):
+    """An open /feed/stream response; yields a function that reads the next n events,
+    each as (its `id:`, the entry in its `data:`)."""
+    response = requests.get(notifications.url + "/feed/stream", params=params,
+                            headers=headers or {}, stream=True, timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    lines = response.iter_lines(chunk_size=None, decode_unicode=True)
+
+    def read(count):
+        events, fields = [], {}
+        for line in lines:
+            if line.startswith(":"):
+                continue
+            if line:
+                name, _, value = line.partition(": ")
+                fields[name] = value
+                continue
+            if "data" in fields:
+                events.append((int(fields["id"]), json.loads(fields["data"])))
+                if len(events) == count:
+                    return events
+            fields = {}
+        raise AssertionError(f"the stream ended after {len(events)} of {count} events")
+
+    try:
+        yield read
+    finally:
+        response.close()
+
+
+def publish(services, notifications, samples):
+    envelopes = [sample.envelope() for sample in samples]
+    for sample, envelope in zip(samples, envelopes):
+        services.publish(sample.source, envelope)
+    wanted = {envelope["event_id"] for envelope in envelopes}
+    wait_for(lambda: wanted <= {entry["id"] for entry in notifications.client.get(
+        "/feed", params={"limit": 500}).json()["items"]}, message="the published entries")
+    return [envelope["event_id"] for envelope in envelopes]
+
+
+def test_a_client_that_reconnects_with_last_event_id_gets_exactly_what_it_missed(services):
+    notifications = services.start("notifications")
+    token = services.tokens.plain["chb"]
+    first = publish(services, notifications, SAMPLES[:3])
+
+    with event_stream(notifications, access_token=token, last_event_id=0) as read:
+        seen = read(3)
+    assert [event_id for event_id, entry in seen] == [entry["seq"] for _, entry in seen]
+    assert {entry["id"] for _, entry in seen} == set(first)
+    last_seen = seen[-1][0]
+
+    missed = publish(services, notifications, SAMPLES[3:5])  # while disconnected
+    resumed = event_stream(notifications, headers={"Last-Event-ID": str(last_seen)},
+                           access_token=token, last_event_id=0)  # the header wins
+    with resumed as read_resumed, event_stream(notifications, access_token=token) as read_new:
+        caught_up = read_resumed(2)
+        assert sorted(entry["id"] for _, entry in caught_up) == sorted(missed)
+        assert all(event_id > last_seen for event_id, _ in caught_up)
+
+        (later,) = publish(services, notifications, SAMPLES[5:6])
+        assert [entry["id"] for _, entry in read_resumed(1)] == [later]  # nothing repeated
+        assert [entry["id"] for _, entry in read_new(1)] == [later]  # no id: only what is new
+
+
+def test_the_stream_follows_the_feeds_filters(services):
+    notifications = services.start("notifications")
+    with event_stream(notifications, headers=services.tokens.headers("mc"), owner="brs",
+                      last_event_id=0) as read:
+        publish(services, notifications, SAMPLES)
+        brs_types = [sample.type for sample in SAMPLES if sample.owner == "brs"]
+        assert sorted(entry["type"] for _, entry in read(len(brs_types))) == sorted(brs_types)
