@@ -15,6 +15,7 @@ from kombu import Connection
 from kombu.exceptions import OperationalError
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from coord import topology
 from coord.amqp import BatchPublisher, BrokerProbe
@@ -65,6 +66,12 @@ class OutboxRelay:
                             self._wake.clear()
             except (OperationalError, OSError, ConnectionError, amqp.exceptions.AMQPError) as exc:
                 log.warning("outbox relay lost the broker (%s); reconnecting", exc)
+            except SQLAlchemyError as exc:
+                # The database went away: the rows wait in the outbox; try again shortly
+                # rather than let the relay thread die and take the container with it.
+                log.warning("outbox relay cannot read the outbox (%s); retrying", exc)
+                self._wake.wait(self._poll_interval * 5)
+                self._wake.clear()
 
     def _log_unreachable(self, exc, interval):
         log.warning("broker unreachable at %s (%s); outbox relay retries in %ss",

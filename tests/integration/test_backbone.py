@@ -133,3 +133,33 @@ def _handled_counts(notifications):
                 if f'outcome="{outcome}"' in line:
                     counts[outcome] = float(line.rsplit(" ", 1)[1])
     return counts
+
+
+def test_the_relay_rides_out_a_database_outage_and_publishes_once_it_is_back(
+        services, tmp_path):
+    import eventlet
+
+    from coord import migrations
+    from coord.db import UnitOfWork, make_engine
+    from coord.outbox import OutboxRelay
+    from services.registration.models import Base
+
+    notifications = services.start("notifications")
+    directory = tmp_path / "not-yet-mounted"
+    url = f"sqlite:///{directory}/registration.db"
+    engine = make_engine(url)
+    relay = OutboxRelay(engine, Base.metadata.tables["outbox"], "registration",
+                        services.amqp_uri, retry_delays=(0.1, 0.2, 0.4), poll_interval=0.05)
+    running = eventlet.spawn(relay.run)
+    eventlet.sleep(0.5)  # the database cannot be opened: the relay must keep trying
+    assert not running.dead
+
+    directory.mkdir()
+    migrations.upgrade("registration", url)
+    with UnitOfWork(engine, Base.metadata, "registration", relay.wake) as uow:
+        uow.emit(Event("meeting_scheduled", "meeting", "m-9", actor="mc",
+                       data={"code": "EXP-1"}))
+    wait_for(lambda: feed_types(notifications) == ["meeting_scheduled"],
+             message="the event once the database is back")
+    relay.stop()
+    running.wait()
