@@ -97,7 +97,7 @@ class Api(HttpRequestHandler):
 
     def __init__(self, method, url, *, body=None, query=None, returns=None, status=200,
                  public=False, token_in_query=False, summary=None, content_types=None,
-                 **kwargs):
+                 accepts=None, **kwargs):
         """
         body / query: marshmallow schema classes loaded from the JSON body / query string.
         returns: schema class the result is dumped with (and documented by).
@@ -105,6 +105,8 @@ class Api(HttpRequestHandler):
         token_in_query: also accept the token as `?access_token=`, for clients that cannot
             set headers (a browser's EventSource); the parameter is not part of `query`.
         content_types: response media types other than JSON, for the OpenAPI document.
+        accepts: media types of a raw (non-JSON) request body the method reads itself
+            (CSV, PDF...), for the OpenAPI document.
         """
         self.body_schema = body() if isinstance(body, type) else body
         self.query_schema = query() if isinstance(query, type) else query
@@ -114,6 +116,7 @@ class Api(HttpRequestHandler):
         self.token_in_query = token_in_query
         self.summary = summary
         self.content_types = content_types or ()
+        self.accepts = accepts or ()
         # Refusals are answers, not faults: nameko logs them as warnings, not errors.
         kwargs.setdefault("expected_exceptions", (CoordError, ValidationError))
         super().__init__(method, url, **kwargs)

@@ -81,6 +81,10 @@ def _operation(entrypoint, path):
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": entrypoint.body_schema}}}
+    elif entrypoint.accepts:
+        operation["requestBody"] = {"required": True, "content": {
+            media_type: {"schema": {"type": "string", "format": "binary"}}
+            for media_type in entrypoint.accepts}}
     content = {}
     if entrypoint.returns is not None:
         content["application/json"] = {"schema": entrypoint.returns}

@@ -90,6 +90,7 @@ class DocumentsService(ServiceBase):
             return usecases.describe(step(uow, caller, document_id, *args), self.clock.today())
 
     @api("PUT", "/documents/<document_id>/files/<lang>", returns=FileSchema,
+         accepts=tuple(FILE_TYPES),
          summary="Upload one language version's file, PDF or DOCX, as the raw body "
                  "(mc, unon-dcs).")
     def upload_file(self, request, caller, document_id, lang):

@@ -64,7 +64,7 @@ class RegistrationService(ServiceBase):
         return self._run(usecases.register, caller, meeting_id, body)
 
     @api("POST", "/meetings/<meeting_id>/registrations.csv", returns=RegistrationBatchSchema,
-         status=201)
+         status=201, accepts=("text/csv",))
     def register_delegation(self, request, caller, meeting_id):
         """Nominate a delegation from a CSV file (mc): every row or none.
 

@@ -36,6 +36,8 @@ def test_openapi_describes_requests_with_the_validating_schemas(services):
     assert create["security"] == [{"bearer": []}]
     assert {"201", "400", "401", "403", "409"} <= set(create["responses"])
     assert "/registrations/{registration_id}/confirm" in document["paths"]
+    upload = document["paths"]["/meetings/{meeting_id}/registrations.csv"]["post"]
+    assert list(upload["requestBody"]["content"]) == ["text/csv"]
 
 
 def _error(response, status, code=None):
