@@ -14,6 +14,7 @@ eventlet.monkey_patch()  # must precede every other import
 import argparse  # noqa: E402
 import importlib  # noqa: E402
 import logging  # noqa: E402
+import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 
@@ -22,6 +23,8 @@ from nameko.runners import ServiceRunner  # noqa: E402
 from coord import settings  # noqa: E402
 
 log = logging.getLogger("coord.run")
+
+STOP_GRACE_SECONDS = 10
 
 
 class RefusalsWithoutTracebacks(logging.Filter):
@@ -57,10 +60,24 @@ def main(argv=None):
     stopping = []
 
     def shutdown(signum, _frame):
-        if not stopping:  # Ctrl-C reaches us from the terminal and again from devserver
-            stopping.append(signum)
-            log.info("stopping %s (signal %s)", args.service, signum)
-            eventlet.spawn_n(runner.stop)
+        """First signal: stop gracefully; exit at once if that takes too long (a container
+        that never reached the broker cannot stop its consumer), or at a second signal."""
+        if stopping and signum != stopping[0]:  # Ctrl-C, then devserver's SIGTERM: one stop
+            return
+        if len(stopping) == 1 and signum == stopping[0]:
+            log.warning("second signal: not waiting for %s to stop", args.service)
+            _kill_if_still_running()
+        stopping.append(signum)
+        log.info("stopping %s (signal %s)", args.service, signum)
+        eventlet.spawn_n(runner.stop)
+        eventlet.spawn_after(STOP_GRACE_SECONDS, _kill_if_still_running)
+
+    def _kill_if_still_running():
+        # Safe: transactions are atomic, unacked messages are redelivered, and committed
+        # events wait in the outbox.
+        log.warning("%s did not stop within %ss; exiting now", args.service, STOP_GRACE_SECONDS)
+        logging.shutdown()
+        os._exit(1)
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
