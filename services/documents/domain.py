@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from coord.errors import Conflict, Invalid
+from coord.lifecycle import follow
 from coord.vocabulary import LANGUAGES, ORGANISER
 
 DRAFTING, SUBMITTED, EDITED, TRANSLATED, PUBLISHED = (
@@ -62,12 +63,7 @@ ACTORS = {action: move.actors for moves in MOVES.values() for action, move in mo
 
 def move(current, action):
     """The move `action` makes from `current`, or a 409 naming the allowed moves."""
-    allowed = MOVES.get(current, {})
-    if action not in allowed:
-        moves = ", ".join(sorted(allowed)) or "none (final state)"
-        raise Conflict(f"A {current} document cannot {action}; allowed: {moves}.",
-                       code="illegal_transition")
-    return allowed[action]
+    return follow(MOVES, current, action, "document")
 
 
 def check_contribution(status):

@@ -1,5 +1,6 @@
 """Registration rules, as plain Python (no nameko, no database): unit-testable in ms."""
 from coord.errors import Conflict, Invalid
+from coord.lifecycle import follow
 
 NOMINATED, CONFIRMED, REJECTED, WITHDRAWN, CHECKED_IN = (
     "nominated", "confirmed", "rejected", "withdrawn", "checked_in")
@@ -40,12 +41,7 @@ SIDE_EVENT_STATUSES = (REQUESTED, ACCEPTED, DECLINED)
 
 def next_status(current, action):
     """The status `action` leads to from `current`, or a 409 naming the allowed moves."""
-    allowed = MOVES.get(current, {})
-    if action not in allowed:
-        moves = ", ".join(sorted(allowed)) or "none (final state)"
-        raise Conflict(f"A {current} registration cannot {action}; allowed: {moves}.",
-                       code="illegal_transition")
-    return allowed[action]
+    return follow(MOVES, current, action, "registration")
 
 
 def check_meeting_dates(starts_on, ends_on):

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from decimal import Decimal
 
 from coord.errors import Conflict, Invalid
+from coord.lifecycle import follow
 from coord.vocabulary import ORGANISER
 
 TRAVEL, DSA_PAYMENT = "travel", "dsa_payment"
@@ -124,12 +125,7 @@ def next_status(current, action, *, basis):
     """The status `action` leads to from `current`, or a 409 naming the allowed moves."""
     if action == "invoice":
         check_invoiceable(basis)
-    allowed = MOVES.get(current, {})
-    if action not in allowed:
-        moves = ", ".join(sorted(allowed)) or "none (final state)"
-        raise Conflict(f"A {current} support request cannot {action}; allowed: {moves}.",
-                       code="illegal_transition")
-    return allowed[action]
+    return follow(MOVES, current, action, "support request")
 
 
 def check_invoiceable(basis):
