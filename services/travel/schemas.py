@@ -1,0 +1,178 @@
+"""Travel's request and response schemas (also its OpenAPI components), and the schemas
+that validate the `data` of the events travel consumes."""
+import re
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from coord.http import PageQuery
+from coord.vocabulary import ORGANISATIONS, REGIONS
+from services.travel.currencies import problem_with
+from services.travel.domain import DEFAULT_TRAVEL_DAYS, STATUSES
+
+AMOUNT = re.compile(r"\d{1,12}(\.\d{1,4})?")
+
+
+def text(max_length, **kwargs):
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+class DecimalAmount(fields.Decimal):
+    """A decimal string such as "1234.50"; a JSON number could carry binary rounding."""
+
+    default_error_messages = {
+        "not_decimal_string": 'Send the amount as a decimal string, e.g. "1234.50".'}
+
+    def __init__(self, **kwargs):
+        super().__init__(as_string=True, validate=validate.Range(
+            min=0, min_inclusive=False, error="Must be more than zero."), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not AMOUNT.fullmatch(value):
+            raise self.make_error("not_decimal_string")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class MoneySchema(Schema):
+    """`{"amount": "1234.50", "currency": "USD"}`: a positive amount in an ISO 4217
+    currency, with no more decimals than the currency has."""
+
+    amount = DecimalAmount(required=True)
+    currency = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Z]{3}$", error="Use an ISO 4217 code, e.g. USD."))
+
+    @validates_schema
+    def _payable(self, money, **kwargs):
+        problems = problem_with(money["amount"], money["currency"])
+        if problems:
+            raise ValidationError(problems)
+
+
+class DsaRateSetSchema(Schema):
+    daily = fields.Nested(MoneySchema, required=True)
+    valid_from = fields.Date(required=True)
+    travel_days = fields.Integer(load_default=DEFAULT_TRAVEL_DAYS, validate=validate.Range(
+        min=0, max=10), metadata={"description": "Days of travel added to the meeting days."})
+
+
+class DsaRateSchema(DsaRateSetSchema):
+    id = fields.String(required=True)
+    city = fields.String(required=True)
+    set_by = fields.String(required=True)
+    set_at = fields.AwareDateTime(required=True)
+
+
+class DsaRateListQuery(PageQuery):
+    city = text(100)
+
+
+class EntitlementBasisSchema(Schema):
+    daily_rate = fields.Nested(MoneySchema, required=True)
+    meeting_days = fields.Integer(required=True)
+    travel_days = fields.Integer(required=True)
+    city = fields.String(required=True)
+    valid_from = fields.Date(required=True, metadata={
+        "description": "The rate applied: the one valid on the meeting's opening day."})
+
+
+class TicketCreateSchema(Schema):
+    carrier = text(100, required=True)
+    ticket_number = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9][A-Za-z0-9 \-/]{0,39}$", error="Letters, digits, spaces, '-' and '/'."))
+    fare = fields.Nested(MoneySchema, required=True)
+    outbound_on = fields.Date(required=True)
+    return_on = fields.Date(required=True)
+
+
+class TicketSchema(TicketCreateSchema):
+    issued_by = fields.String(required=True)
+    issued_at = fields.AwareDateTime(required=True)
+
+
+class DsaPaymentCreateSchema(Schema):
+    amount = fields.Nested(MoneySchema, required=True)
+    paid_on = fields.Date(required=True)
+    reason = fields.String(load_default=None, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "Required when the amount is not the "
+                                                    "entitlement."})
+
+
+class DsaPaymentSchema(DsaPaymentCreateSchema):
+    paid_by = fields.String(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+
+
+class TravelCaseSchema(Schema):
+    id = fields.String(required=True)
+    registration_id = fields.String(required=True)
+    meeting_id = fields.String(required=True)
+    meeting_code = fields.String(required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    country = fields.String(required=True)
+    region = fields.String(required=True, validate=validate.OneOf(REGIONS))
+    travel_owner = fields.String(required=True)
+    travel_basis = fields.String(required=True)
+    travel_agreement_id = fields.String(required=True, allow_none=True)
+    dsa_owner = fields.String(required=True)
+    dsa_basis = fields.String(required=True)
+    dsa_agreement_id = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    owner = fields.String(required=True, allow_none=True, metadata={
+        "description": "The organisation that must act next."})
+    entitlement = fields.Nested(MoneySchema, required=True, allow_none=True, metadata={
+        "description": "DSA owed; null until the meeting and its city's rate are known."})
+    entitlement_basis = fields.Nested(EntitlementBasisSchema, required=True, allow_none=True)
+    dsa_rate_missing = fields.Boolean(required=True, metadata={
+        "description": "The meeting's city has no DSA rate for its dates yet."})
+    refund_due = fields.Boolean(required=True, metadata={
+        "description": "Cancelled after its ticket was issued: the ticket is to be refunded."})
+    ticket = fields.Nested(TicketSchema, required=True, allow_none=True)
+    dsa_payment = fields.Nested(DsaPaymentSchema, required=True, allow_none=True)
+    ticket_due_on = fields.Date(required=True, allow_none=True)
+    overdue = fields.Boolean(required=True, metadata={
+        "description": "No ticket and ticket_due_on has passed."})
+    opened_at = fields.AwareDateTime(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+
+
+class TravelCaseListQuery(PageQuery):
+    meeting_id = fields.String()
+    registration_id = fields.String()
+    region = fields.String(validate=validate.OneOf(REGIONS))
+    owner = fields.String(validate=validate.OneOf(ORGANISATIONS), metadata={
+        "description": "Cases on which this organisation still has to act: its tickets "
+                       "not yet issued and its DSA not yet paid."})
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    overdue = fields.Boolean(metadata={"description": "No ticket two weeks before the "
+                                                      "meeting opens."})
+
+
+# The `data` of consumed events. Unknown fields are dropped: producers may add fields.
+
+class _EventData(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class MeetingScheduledData(_EventData):
+    code = fields.String(required=True)
+    city = fields.String(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+
+
+class RegistrationData(_EventData):
+    meeting_code = fields.String(required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    country = fields.String(required=True)
+    region = fields.String(required=True, validate=validate.OneOf(REGIONS))
+    funded = fields.Boolean(required=True)
+
+
+class AgreementData(_EventData):
+    provider = fields.String(required=True, validate=validate.OneOf(ORGANISATIONS))
+    category = fields.String(required=True)
+    basis = fields.String(required=True)
+    regions = fields.List(fields.String(validate=validate.OneOf(REGIONS)), load_default=None,
+                          allow_none=True)

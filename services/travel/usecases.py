@@ -1,0 +1,432 @@
+"""Travel's service layer: each function is one request's or one event's work in one unit
+of work. Entrypoints call these; tests can too, with a unit of work on a scratch database.
+
+Events arrive at least once and in any order, so every handler stores what it learns and
+completes what was waiting on it, rather than refusing (which would only retry):
+- a confirmation before its meeting opens the case with its entitlement pending, fixed
+  when `meeting_scheduled` arrives;
+- a confirmation before its agreement opens the case routed to `mc`, re-routed when the
+  agreement arrives (`travel_case_rerouted`);
+- a case whose city has no DSA rate is flagged (`dsa_rate_missing`), and its entitlement
+  is fixed when the secretariat sets the rate (`dsa_entitlement_fixed`).
+"""
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from marshmallow import ValidationError
+from sqlalchemy import and_, not_, or_, select
+
+from coord.db import utcnow
+from coord.envelope import Event
+from coord.errors import Conflict, Forbidden, Invalid, NotFound
+from coord.http import decode_cursor, page
+from coord.vocabulary import ORGANISER
+from services.travel import domain
+from services.travel.models import (
+    Agreement, DsaPayment, DsaRate, Meeting, Ticket, TravelCase, Withdrawal,
+)
+from services.travel.schemas import AgreementData, MeetingScheduledData, RegistrationData
+
+
+class MalformedEventData(Exception):
+    """An event's `data` lacks what travel needs; retried, then dead-lettered."""
+
+
+def _load(schema, envelope):
+    try:
+        return schema().load(envelope["data"])
+    except ValidationError as exc:
+        raise MalformedEventData(f"{envelope['type']} {envelope['event_id']}: "
+                                 f"{exc.messages}") from exc
+
+
+# Events in.
+
+def handle_registration_event(uow, envelope):
+    handlers = {"meeting_scheduled": meeting_scheduled,
+                "registration_confirmed": registration_confirmed,
+                "registration_withdrawn": registration_withdrawn}
+    _handle_once(uow, envelope, handlers)
+
+
+def handle_support_event(uow, envelope):
+    _handle_once(uow, envelope, {"agreement_recorded": agreement_recorded})
+
+
+def _handle_once(uow, envelope, handlers):
+    handler = handlers.get(envelope["type"])
+    if handler is not None and uow.first_delivery(envelope["event_id"]):
+        handler(uow, envelope)
+
+
+def meeting_scheduled(uow, envelope):
+    """Keep the meeting's dates and city; fix the entitlements that were waiting for them."""
+    data = _load(MeetingScheduledData, envelope)
+    meeting = _locked_meeting(uow, envelope["subject"]["id"])
+    meeting.code, meeting.city, meeting.city_key = (
+        data["code"], data["city"], domain.city_key(data["city"]))
+    meeting.starts_on, meeting.ends_on = data["starts_on"], data["ends_on"]
+    waiting = uow.session.scalars(select(TravelCase).where(
+        TravelCase.meeting_id == meeting.id, TravelCase.entitlement_amount.is_(None),
+        TravelCase.status != domain.CANCELLED)).all()
+    for case in waiting:
+        _settle_entitlement(uow, case, meeting, actor=ORGANISER)
+
+
+def registration_confirmed(uow, envelope):
+    """Open the case of a funded confirmation, once per registration."""
+    data = _load(RegistrationData, envelope)
+    if not data["funded"]:
+        return
+    meeting = _locked_meeting(uow, _meeting_id(envelope), code=data["meeting_code"])
+    registration_id = envelope["subject"]["id"]
+    if _case_of_registration(uow, registration_id) or uow.session.get(
+            Withdrawal, registration_id):
+        return
+    agreements = _agreements(uow, meeting.id)
+    now = utcnow()
+    case = TravelCase(
+        id=str(uuid.uuid4()), registration_id=registration_id, meeting_id=meeting.id,
+        meeting_code=data["meeting_code"], given_name=data["given_name"],
+        family_name=data["family_name"], country=data["country"], region=data["region"],
+        status=domain.OPEN, dsa_rate_missing=False, refund_due=False,
+        opened_at=now, updated_at=now)
+    case.travel_route = domain.route(domain.TRAVEL, case.region, agreements)
+    case.dsa_route = domain.route(domain.DSA_PAYMENT, case.region, agreements)
+    if meeting.scheduled:
+        _apply_rate(uow, case, meeting)
+    uow.session.add(case)
+    uow.session.flush()
+    uow.emit(_case_event("travel_case_opened", case, actor=ORGANISER))
+    if case.dsa_rate_missing:
+        uow.emit(_rate_missing_event(case, meeting, actor=ORGANISER))
+
+
+def registration_withdrawn(uow, envelope):
+    """Cancel the case; a ticket already issued is to be refunded. Whether the withdrawal
+    still says `funded` does not matter: a case, if any, is cancelled; without one, the
+    withdrawal is remembered so that a confirmation arriving late opens none."""
+    data = _load(RegistrationData, envelope)
+    _locked_meeting(uow, _meeting_id(envelope), code=data["meeting_code"])
+    registration_id = envelope["subject"]["id"]
+    case = _case_of_registration(uow, registration_id)
+    if case is None:
+        if not uow.session.get(Withdrawal, registration_id):
+            uow.session.add(Withdrawal(registration_id=registration_id, withdrawn_at=utcnow()))
+        return
+    if case.status == domain.CANCELLED:
+        return
+    case.status, case.refund_due, case.updated_at = (
+        domain.CANCELLED, case.ticket is not None, utcnow())
+    uow.emit(_case_event("travel_case_cancelled", case, actor=ORGANISER,
+                         refund_due=case.refund_due))
+
+
+def agreement_recorded(uow, envelope):
+    """Keep a travel or DSA-payment agreement and re-route the meeting's open work."""
+    data = _load(AgreementData, envelope)
+    if data["category"] not in domain.ROUTED_CATEGORIES:
+        return
+    meeting = _locked_meeting(uow, _meeting_id(envelope))
+    agreement_id = envelope["subject"]["id"]
+    if uow.session.get(Agreement, agreement_id) is None:
+        uow.session.add(Agreement(
+            id=agreement_id, meeting_id=meeting.id, provider=data["provider"],
+            category=data["category"], basis=data["basis"], regions=data["regions"],
+            recorded_at=datetime.fromisoformat(envelope["occurred_at"])))
+        uow.session.flush()
+    agreements = _agreements(uow, meeting.id)
+    cases = uow.session.scalars(select(TravelCase).where(
+        TravelCase.meeting_id == meeting.id, TravelCase.status != domain.CANCELLED)).all()
+    for case in cases:
+        _reroute(uow, case, agreements)
+
+
+def _reroute(uow, case, agreements):
+    change = domain.reroute(
+        case.status, case.travel_route, case.dsa_route,
+        domain.route(domain.TRAVEL, case.region, agreements),
+        domain.route(domain.DSA_PAYMENT, case.region, agreements))
+    if not change:
+        return
+    previous_travel_owner, previous_dsa_owner = case.travel_owner, case.dsa_owner
+    if change.travel:
+        case.travel_route = change.travel
+    if change.dsa:
+        case.dsa_route = change.dsa
+    case.updated_at = utcnow()
+    uow.emit(_case_event("travel_case_rerouted", case, actor=ORGANISER,
+                         previous_travel_owner=previous_travel_owner,
+                         previous_dsa_owner=previous_dsa_owner))
+
+
+def _meeting_id(envelope):
+    if not envelope.get("meeting_id"):
+        raise MalformedEventData(f"{envelope['type']} {envelope['event_id']} names no meeting")
+    return envelope["meeting_id"]
+
+
+def _locked_meeting(uow, meeting_id, code=None):
+    """The meeting's row, created if travel has not heard of it yet, and locked so that
+    handlers of one meeting's events run one after the other (on PostgreSQL; SQLite
+    runs every unit of work one at a time anyway)."""
+    meeting = uow.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id).with_for_update())
+    if meeting is None:
+        meeting = Meeting(id=meeting_id)
+        uow.session.add(meeting)
+    if meeting.code is None:
+        meeting.code = code
+    uow.session.flush()
+    return meeting
+
+
+def _agreements(uow, meeting_id):
+    return uow.session.scalars(select(Agreement).where(Agreement.meeting_id == meeting_id)).all()
+
+
+def _case_of_registration(uow, registration_id):
+    return uow.session.scalar(
+        select(TravelCase).where(TravelCase.registration_id == registration_id))
+
+
+# The DSA entitlement.
+
+def _apply_rate(uow, case, meeting):
+    """Fix the entitlement from the rate valid on the meeting's opening day, or flag the
+    case when there is none. Returns True when the entitlement was fixed."""
+    rate = uow.session.scalar(
+        select(DsaRate).where(DsaRate.city_key == meeting.city_key,
+                              DsaRate.valid_from <= meeting.starts_on)
+        .order_by(DsaRate.valid_from.desc()).limit(1))
+    if rate is None:
+        case.dsa_rate_missing = True
+        return False
+    case.owed = domain.entitlement(rate, meeting.starts_on, meeting.ends_on)
+    return True
+
+
+def _settle_entitlement(uow, case, meeting, actor):
+    """For a case opened earlier: fix its entitlement now (`dsa_entitlement_fixed`), or
+    say once that its rate is missing (`dsa_rate_missing`)."""
+    was_flagged = case.dsa_rate_missing
+    fixed = _apply_rate(uow, case, meeting)
+    case.updated_at = utcnow()
+    if fixed:
+        uow.emit(_case_event("dsa_entitlement_fixed", case, actor=actor, owner=case.dsa_owner))
+    elif not was_flagged:
+        uow.emit(_rate_missing_event(case, meeting, actor=actor))
+
+
+def set_dsa_rate(uow, caller, city, body):
+    """Record a city's rate from a date (replacing one set for the same date), then fix
+    the entitlements that were waiting for a rate in that city."""
+    city = domain.check_city(city)
+    key = domain.city_key(city)
+    rate = uow.session.scalar(select(DsaRate).where(
+        DsaRate.city_key == key, DsaRate.valid_from == body["valid_from"]))
+    if rate is None:
+        rate = DsaRate(id=str(uuid.uuid4()), city_key=key, valid_from=body["valid_from"])
+        uow.session.add(rate)
+    rate.city, rate.daily_amount, rate.currency = (
+        city, body["daily"]["amount"], body["daily"]["currency"])
+    rate.travel_days, rate.set_by, rate.set_at = body["travel_days"], caller, utcnow()
+    uow.session.flush()
+    flagged = uow.session.execute(
+        select(TravelCase, Meeting).join(Meeting, Meeting.id == TravelCase.meeting_id)
+        .where(Meeting.city_key == key, TravelCase.dsa_rate_missing.is_(True),
+               TravelCase.status != domain.CANCELLED)).all()
+    for case, meeting in flagged:
+        _settle_entitlement(uow, case, meeting, actor=caller)
+    return rate
+
+
+def list_dsa_rates(uow, query):
+    """Rates by city, newest first within a city: the current one and its history."""
+    statement = select(DsaRate).order_by(DsaRate.city_key, DsaRate.valid_from.desc())
+    if query.get("city"):
+        statement = statement.where(DsaRate.city_key == domain.city_key(query["city"]))
+    position = _position(query, str, date.fromisoformat)
+    if position:
+        last_city, last_valid_from = position
+        statement = statement.where(
+            (DsaRate.city_key > last_city) |
+            ((DsaRate.city_key == last_city) & (DsaRate.valid_from < last_valid_from)))
+    rates = uow.session.scalars(statement.limit(query["limit"] + 1)).all()
+    return page(rates, query["limit"], lambda r: [r.city_key, r.valid_from.isoformat()])
+
+
+# Work on a case.
+
+def issue_ticket(uow, caller, case_id, body, today):
+    case = _case(uow, case_id)
+    _require_owner(caller, case.travel_owner, "issue its ticket")
+    new_status = domain.status_after_ticket(case.status)
+    meeting = uow.session.get(Meeting, case.meeting_id)
+    if not meeting.scheduled:
+        raise Conflict("The meeting's dates are not known here yet; try again shortly.",
+                       code="meeting_unknown")
+    domain.check_ticket_dates(body["outbound_on"], body["return_on"],
+                              meeting.starts_on, meeting.ends_on)
+    now = utcnow()
+    case.ticket = Ticket(
+        id=str(uuid.uuid4()), carrier=body["carrier"], ticket_number=body["ticket_number"],
+        fare_amount=body["fare"]["amount"], fare_currency=body["fare"]["currency"],
+        outbound_on=body["outbound_on"], return_on=body["return_on"],
+        issued_by=caller, issued_at=now)
+    case.status, case.updated_at = new_status, now
+    uow.session.flush()
+    uow.emit(_case_event("ticket_issued", case, actor=caller, **_jsonable({
+        "carrier": body["carrier"], "ticket_number": body["ticket_number"],
+        "fare": case.ticket.fare, "outbound_on": body["outbound_on"],
+        "return_on": body["return_on"]})))
+    return CaseOnDay(case, meeting, today)
+
+
+def pay_dsa(uow, caller, case_id, body, today):
+    case = _case(uow, case_id)
+    _require_owner(caller, case.dsa_owner, "pay its DSA")
+    new_status = domain.status_after_dsa_payment(case.status)
+    amount = body["amount"]
+    domain.check_dsa_payment(amount["amount"], amount["currency"], case.owed, body["reason"])
+    now = utcnow()
+    case.dsa_payment = DsaPayment(
+        id=str(uuid.uuid4()), amount_value=amount["amount"], currency=amount["currency"],
+        paid_on=body["paid_on"], reason=body["reason"], paid_by=caller, recorded_at=now)
+    case.status, case.updated_at = new_status, now
+    uow.session.flush()
+    uow.emit(_case_event("dsa_paid", case, actor=caller, **_jsonable({
+        "amount": case.dsa_payment.amount, "paid_on": body["paid_on"],
+        "reason": body["reason"]})))
+    return CaseOnDay(case, uow.session.get(Meeting, case.meeting_id), today)
+
+
+def _require_owner(caller, owner, action):
+    """Only the organisation the agreements gave this work to (or mc) may record it."""
+    if caller not in (owner, ORGANISER):
+        raise Forbidden(f"This work belongs to {owner}: only {owner} or {ORGANISER} may "
+                        f"{action}; the token is {caller}'s.")
+
+
+def _case(uow, case_id):
+    case = uow.session.get(TravelCase, case_id)
+    if case is None:
+        raise NotFound(f"No travel case with id {case_id}.")
+    return case
+
+
+# Reading cases.
+
+@dataclass(frozen=True)
+class CaseOnDay:
+    """A case as seen on a given day: what it stores, plus its ticket deadline and whether
+    that deadline has passed (which depends on the day, so it is never stored)."""
+
+    case: TravelCase
+    meeting: Meeting | None
+    today: date
+
+    def __getattr__(self, name):
+        return getattr(self.case, name)
+
+    @property
+    def ticket_due_on(self):
+        return domain.ticket_due_on(self.meeting.starts_on if self.meeting else None)
+
+    @property
+    def overdue(self):
+        return domain.is_overdue(self.case.status,
+                                 self.meeting.starts_on if self.meeting else None, self.today)
+
+
+def get_case(uow, case_id, today):
+    case = _case(uow, case_id)
+    return CaseOnDay(case, uow.session.get(Meeting, case.meeting_id), today)
+
+
+def list_cases(uow, query, today):
+    """Cases oldest first, filtered; `owner` keeps the cases where that organisation still
+    has work to do, `overdue` those still without a ticket past their deadline."""
+    statement = (select(TravelCase, Meeting)
+                 .join(Meeting, Meeting.id == TravelCase.meeting_id, isouter=True)
+                 .order_by(TravelCase.opened_at, TravelCase.id))
+    for column in ("meeting_id", "registration_id", "region", "status"):
+        if query.get(column):
+            statement = statement.where(getattr(TravelCase, column) == query[column])
+    if query.get("owner"):
+        statement = statement.where(_awaits(query["owner"]))
+    if query.get("overdue") is not None:
+        overdue = and_(TravelCase.status.in_(domain.AWAITING_TICKET),
+                       Meeting.starts_on < domain.overdue_if_starting_before(today))
+        statement = statement.where(overdue if query["overdue"] else not_(overdue))
+    position = _position(query, datetime.fromisoformat, str)
+    if position:
+        opened_at, last_id = position
+        statement = statement.where(
+            (TravelCase.opened_at > opened_at) |
+            ((TravelCase.opened_at == opened_at) & (TravelCase.id > last_id)))
+    rows = uow.session.execute(statement.limit(query["limit"] + 1)).all()
+    cases = [CaseOnDay(case, meeting, today) for case, meeting in rows]
+    return page(cases, query["limit"], lambda c: [c.opened_at.isoformat(), c.id])
+
+
+def _position(query, *parsers):
+    """The sort key in the query's cursor, parsed part by part; a 400 when tampered with."""
+    position = decode_cursor(query["cursor"], expected=list)
+    if position is None:
+        return None
+    try:
+        if len(position) != len(parsers):
+            raise ValueError(f"{len(position)} parts")
+        return tuple(parse(part) for parse, part in zip(parsers, position))
+    except (TypeError, ValueError) as exc:
+        raise Invalid("The cursor is malformed; use next_cursor from a previous page.",
+                      code="malformed_cursor",
+                      fields={"cursor": ["Not a valid cursor."]}) from exc
+
+
+def _awaits(organisation):
+    """Cases on which `organisation` still has to act: its ticket or its DSA payment."""
+    return or_(
+        and_(TravelCase.travel_owner == organisation,
+             TravelCase.status.in_(domain.AWAITING_TICKET)),
+        and_(TravelCase.dsa_owner == organisation, TravelCase.status.in_(domain.AWAITING_DSA)))
+
+
+# Events out.
+
+def _case_event(event_type, case, *, actor, owner=..., **extra):
+    """A travel event: the case fields of docs/events.md plus the type's own fields;
+    `owner` defaults to whoever must act next on the case."""
+    data = _jsonable({
+        "registration_id": case.registration_id, "meeting_code": case.meeting_code,
+        "given_name": case.given_name, "family_name": case.family_name,
+        "country": case.country, "region": case.region,
+        "travel_owner": case.travel_owner, "dsa_owner": case.dsa_owner,
+        "travel_basis": case.travel_basis, "dsa_basis": case.dsa_basis,
+        "travel_agreement_id": case.travel_agreement_id,
+        "dsa_agreement_id": case.dsa_agreement_id,
+        "entitlement": case.entitlement, "entitlement_basis": case.entitlement_basis,
+        "dsa_rate_missing": case.dsa_rate_missing, "refund_due": case.refund_due,
+        "status": case.status})
+    return Event(event_type, "travel_case", case.id, actor=actor,
+                 owner=case.owner if owner is ... else owner, meeting_id=case.meeting_id,
+                 data={**data, **extra})
+
+
+def _rate_missing_event(case, meeting, actor):
+    return _case_event("dsa_rate_missing", case, actor=actor, owner=ORGANISER,
+                       city=meeting.city)
+
+
+def _jsonable(value):
+    """Decimals and dates as the strings the contract uses, inside dicts."""
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
