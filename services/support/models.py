@@ -12,7 +12,7 @@ from sqlalchemy.types import TypeDecorator
 
 from coord.db import UtcDateTime, add_messaging_tables
 from services.support import domain
-from services.support.money import Money
+from coord.money import Money
 
 
 class DecimalText(TypeDecorator):

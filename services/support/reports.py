@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from services.support.money import unit
+from coord.money import unit
 
 MONEY_COLUMNS = ("tickets", "dsa", "invoiced", "owed", "settled", "outstanding",
                  "refunds_pending")

@@ -1,28 +1,17 @@
 """Support's request and response schemas (also its OpenAPI components)."""
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, fields, post_load, validate
 
+from coord import money
 from coord.http import PageQuery
 from coord.vocabulary import ORGANISATIONS, REGIONS
-from services.support import money
 from services.support.domain import BASES, CATEGORIES, REQUEST_CATEGORIES, STATUSES
 
 ORGANISATION = validate.OneOf(ORGANISATIONS)
 MEETING_ID = validate.Length(min=1, max=36)
 
 
-class MoneySchema(Schema):
-    """`{"amount": "1234.50", "currency": "USD"}`: a positive decimal string (never a JSON
-    number) with at most the currency's minor units, in an active ISO 4217 currency."""
-
-    amount = fields.String(required=True, metadata={"example": "1234.50"}, error_messages={
-        "invalid": "Give the amount as a decimal string, e.g. \"1234.50\"."})
-    currency = fields.String(required=True, metadata={"example": "USD"})
-
-    @validates_schema
-    def _is_money(self, data, **kwargs):
-        errors = money.money_errors(data.get("amount"), data.get("currency"))
-        if errors:
-            raise ValidationError(errors)
+class MoneySchema(money.MoneySchema):
+    """Money loaded as the ledger keeps it: a `Money` written to its minor units."""
 
     @post_load
     def _to_money(self, data, **kwargs):

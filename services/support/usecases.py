@@ -12,7 +12,7 @@ from coord.errors import Invalid, NotFound
 from coord.http import decode_cursor, page
 from services.support import domain, reports
 from services.support.models import Agreement, Meeting, RefundDue, SupportRequest, TravelCharge
-from services.support.money import money_from_event
+from coord.money import money_from_event
 
 
 # Meetings, as registration announces them

@@ -1,50 +1,15 @@
 """Travel's request and response schemas (also its OpenAPI components), and the schemas
 that validate the `data` of the events travel consumes."""
-import re
-
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from coord.http import PageQuery
+from coord.money import MoneySchema
 from coord.vocabulary import ORGANISATIONS, REGIONS
-from services.travel.currencies import problem_with
 from services.travel.domain import DEFAULT_TRAVEL_DAYS, STATUSES
-
-AMOUNT = re.compile(r"\d{1,12}(\.\d{1,4})?")
 
 
 def text(max_length, **kwargs):
     return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
-
-
-class DecimalAmount(fields.Decimal):
-    """A decimal string such as "1234.50"; a JSON number could carry binary rounding."""
-
-    default_error_messages = {
-        "not_decimal_string": 'Send the amount as a decimal string, e.g. "1234.50".'}
-
-    def __init__(self, **kwargs):
-        super().__init__(as_string=True, validate=validate.Range(
-            min=0, min_inclusive=False, error="Must be more than zero."), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or not AMOUNT.fullmatch(value):
-            raise self.make_error("not_decimal_string")
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-class MoneySchema(Schema):
-    """`{"amount": "1234.50", "currency": "USD"}`: a positive amount in an ISO 4217
-    currency, with no more decimals than the currency has."""
-
-    amount = DecimalAmount(required=True)
-    currency = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Z]{3}$", error="Use an ISO 4217 code, e.g. USD."))
-
-    @validates_schema
-    def _payable(self, money, **kwargs):
-        problems = problem_with(money["amount"], money["currency"])
-        if problems:
-            raise ValidationError(problems)
 
 
 class DsaRateSetSchema(Schema):

@@ -86,7 +86,7 @@ def test_partners_work_their_cases_and_bad_input_changes_nothing(services, publi
     unknown_currency = error(client.post(ticket_url, as_="brs", json={
         **TICKET, "fare": {"amount": "900.00", "currency": "XYZ"}}), 400)
     assert unknown_currency["fields"] == {
-        "fare": {"currency": ["'XYZ' is not an ISO 4217 currency one can pay in."]}}
+        "fare": {"currency": ["Not an active ISO 4217 currency code, e.g. USD."]}}
     error(client.post("/travel-cases/nope/ticket", json=TICKET, as_="brs"), 404)
     assert client.get(f"/travel-cases/{case['id']}").json()["status"] == "open"
 

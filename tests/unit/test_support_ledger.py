@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from coord.errors import Invalid
-from services.support import domain, money, reports
+from coord import money
+from services.support import domain, reports
 
 
 @pytest.mark.parametrize("amount, currency, expected", [

@@ -1,8 +1,8 @@
-"""Money as the ledger keeps it: a `Decimal` amount in one ISO 4217 currency.
+"""Money as the contract writes it: `{"amount": "1234.50", "currency": "USD"}`, a
+`Decimal` amount in one ISO 4217 currency, never a float, never added across currencies.
 
 Currencies and their minor units come from `data/currencies.csv` (see
 currencies.SOURCE.md), kept as data so finance can follow ISO 4217 without a release.
-Amounts are never floats and never added across currencies.
 """
 import csv
 import re
@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from coord.errors import Invalid
 
@@ -39,13 +41,16 @@ def unit(currency):
     return Decimal(1).scaleb(-minor_units()[currency])
 
 
-def amount_errors(amount_text):
-    """Why a decimal string is not an amount, or None. The currency is checked apart."""
-    if not isinstance(amount_text, str):
+def amount_errors(amount):
+    """Why a decimal string (or a Decimal) is not an amount, or None. The currency is
+    checked apart."""
+    if isinstance(amount, Decimal):
+        amount = str(amount)
+    if not isinstance(amount, str):
         return "Give the amount as a decimal string, e.g. \"1234.50\"."
-    if not AMOUNT_PATTERN.match(amount_text):
+    if not AMOUNT_PATTERN.match(amount):
         return "Not a decimal amount; use digits and an optional '.', e.g. \"1234.50\"."
-    if Decimal(amount_text) <= 0:
+    if Decimal(amount) <= 0:
         return "Must be greater than 0."
     return None
 
@@ -84,3 +89,35 @@ def money_from_event(value, field):
 def total(amounts, currency):
     """The exact sum of amounts in one currency, written to its minor units."""
     return sum(amounts, Decimal(0)).quantize(unit(currency))
+
+
+class DecimalString(fields.Field):
+    """An amount sent as a decimal string and loaded as a Decimal: a JSON number could
+    already carry binary rounding."""
+
+    default_error_messages = {
+        "not_decimal_string": "Give the amount as a decimal string, e.g. \"1234.50\"."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not AMOUNT_PATTERN.match(value):
+            raise self.make_error("not_decimal_string")
+        return Decimal(value)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+
+class MoneySchema(Schema):
+    """`{"amount": "1234.50", "currency": "USD"}`: a positive decimal string with at most
+    the currency's minor units, in an active ISO 4217 currency. Loads to
+    `{"amount": Decimal, "currency": str}`."""
+
+    amount = DecimalString(required=True, metadata={"type": "string", "example": "1234.50"})
+    currency = fields.String(required=True, metadata={"example": "USD"})
+
+    @validates_schema
+    def _is_money(self, data, **kwargs):
+        if "amount" in data and "currency" in data:
+            errors = money_errors(data["amount"], data["currency"])
+            if errors:
+                raise ValidationError(errors)
