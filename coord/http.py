@@ -9,6 +9,7 @@ import base64
 import binascii
 import json
 import logging
+import re
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -164,9 +165,38 @@ def _json_body(request):
                       code="unsupported_media_type")
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise Invalid(f"The body is not valid JSON: {exc}.", code="malformed_json") from exc
+    _refuse_unstorable_text(body)
+    return body
+
+
+# C0 controls other than tab and line breaks, DEL, and lone surrogates: JSON can carry
+# them, but no database stores them all and no XML (Atom, PDF metadata) may contain them.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _refuse_unstorable_text(value, path=()):
+    """400 naming every field whose text holds control characters or lone surrogates."""
+    bad = {}
+
+    def walk(item, where):
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                bad[".".join(map(str, where)) or "_body"] = [
+                    "Contains control characters or invalid Unicode."]
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                walk(child, where + (key,))
+        elif isinstance(item, list):
+            for index, child in enumerate(item):
+                walk(child, where + (index,))
+
+    walk(value, path)
+    if bad:
+        raise Invalid("Some text holds control characters or invalid Unicode.",
+                      code="invalid_characters", fields=bad)
 
 
 def _query_values(request):
@@ -175,6 +205,7 @@ def _query_values(request):
     for key in request.args:
         given = request.args.getlist(key)
         values[key] = given if len(given) > 1 else given[0]
+    _refuse_unstorable_text(values)
     return values
 
 
@@ -211,10 +242,37 @@ def decode_cursor(cursor, expected=(list, str, int)):
         position = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (binascii.Error, ValueError, UnicodeDecodeError):
         position = None
-    if not isinstance(position, expected) or isinstance(position, bool):
-        raise Invalid("The cursor is malformed; use next_cursor from a previous page.",
-                      code="malformed_cursor", fields={"cursor": ["Not a valid cursor."]})
+    if (not isinstance(position, expected) or isinstance(position, bool)
+            or (isinstance(position, int) and not 0 <= position < 2 ** 63)):
+        raise _malformed_cursor()
     return position
+
+
+def cursor_position(cursor, *parsers):
+    """The sort key in a keyset cursor, parsed part by part (e.g. `utc_timestamp, str`);
+    None without a cursor, 400 when it was tampered with."""
+    position = decode_cursor(cursor, expected=list)
+    if position is None:
+        return None
+    try:
+        if len(position) != len(parsers):
+            raise ValueError(f"{len(position)} parts")
+        return tuple(parse(part) for parse, part in zip(parsers, position))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise _malformed_cursor() from exc
+
+
+def utc_timestamp(text):
+    """A cursor's timestamp: ISO 8601 with its zone (a naive one was not ours)."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a cursor's time always carries its zone")
+    return moment
+
+
+def _malformed_cursor():
+    return Invalid("The cursor is malformed; use next_cursor from a previous page.",
+                   code="malformed_cursor", fields={"cursor": ["Not a valid cursor."]})
 
 
 def page(items, limit, position_of):

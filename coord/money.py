@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
 
 from coord.errors import Invalid
 
@@ -110,7 +110,8 @@ class DecimalString(fields.Field):
 class MoneySchema(Schema):
     """`{"amount": "1234.50", "currency": "USD"}`: a positive decimal string with at most
     the currency's minor units, in an active ISO 4217 currency. Loads to
-    `{"amount": Decimal, "currency": str}`."""
+    `{"amount": Decimal, "currency": str}`, the amount written to the currency's minor
+    units ("100.5" USD becomes 100.50)."""
 
     amount = DecimalString(required=True, metadata={"type": "string", "example": "1234.50"})
     currency = fields.String(required=True, metadata={"example": "USD"})
@@ -121,3 +122,9 @@ class MoneySchema(Schema):
             errors = money_errors(data["amount"], data["currency"])
             if errors:
                 raise ValidationError(errors)
+
+    @post_load
+    def normalised(self, data, **kwargs):
+        """Subclasses may override this to load another shape (e.g. `Money`)."""
+        loaded = money(data["amount"], data["currency"])
+        return {"amount": loaded.amount, "currency": loaded.currency}

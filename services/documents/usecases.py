@@ -15,7 +15,7 @@ from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Invalid, NotFound
-from coord.http import decode_cursor, page
+from coord.http import cursor_position, page, utc_timestamp
 from coord.vocabulary import LANGUAGES, ORGANISER
 from services.documents import domain
 from services.documents.models import (
@@ -133,7 +133,7 @@ def list_documents(uow, query, today):
     if query.get("late") is not None:
         late = _late(today)
         statement = statement.where(late if query["late"] else ~late)
-    position = decode_cursor(query["cursor"], expected=list)
+    position = cursor_position(query["cursor"], utc_timestamp, str)
     if position:
         created_at, last_id = position
         statement = statement.where(
@@ -306,8 +306,8 @@ def attach_file(uow, caller, document_id, language, *, files, content_type, cont
 def read_file(uow, document_id, language, *, files):
     """(document, version, bytes) of an uploaded file, checked against its checksum."""
     document = get_document(uow, document_id)
-    version = _version(document, language)
-    if not version.file_sha256:
+    version = next((v for v in document.versions if v.language == language), None)
+    if version is None or not version.file_sha256:
         raise NotFound(f"No {language} file has been uploaded for {document.symbol}.")
     content = files.store.read(version.file_sha256)
     if content is None or hashlib.sha256(content).hexdigest() != version.file_sha256:

@@ -1,10 +1,20 @@
 """The feed as Atom 1.0 (RFC 4287), for feed readers. Plain Python over feedgen."""
+import re
+
 from feedgen.feed import FeedGenerator
 
 from coord.db import utcnow
 from services.notifications.names import organisation
 
 TITLE = "Minamata Convention meetings: staff feed"
+
+# Characters XML 1.0 cannot hold. The APIs refuse them, but an event from any producer on
+# the bus may still carry one, and one such entry must not break the feed for everyone.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text):
+    return NOT_XML.sub("\ufffd", text)
 
 
 def render(entries, *, self_url, page_url, filters):
@@ -17,7 +27,7 @@ def render(entries, *, self_url, page_url, filters):
     feed = FeedGenerator()
     feed.id(self_url)
     feed.title(TITLE)
-    feed.subtitle(_subtitle(filters))
+    feed.subtitle(xml_safe(_subtitle(filters)))
     feed.author({"name": "Minamata Convention secretariat"})
     feed.link(href=self_url, rel="self", type="application/atom+xml")
     feed.link(href=page_url, rel="alternate", type="text/html")
@@ -25,9 +35,10 @@ def render(entries, *, self_url, page_url, filters):
     for entry in entries:
         item = feed.add_entry(order="append")
         item.id(f"urn:uuid:{entry.id}")
-        item.title(("LATE: " if entry.late else "") + entry.summary)
-        item.summary(entry.summary)
-        item.content(entry.summary, type="text")
+        summary = xml_safe(entry.summary)
+        item.title(("LATE: " if entry.late else "") + summary)
+        item.summary(summary)
+        item.content(summary, type="text")
         item.published(entry.at)
         item.updated(entry.at)
         item.author({"name": organisation(entry.actor)})

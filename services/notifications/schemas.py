@@ -1,5 +1,5 @@
 """Notifications' schemas: the feed's filters and what the feed, digest and views return."""
-from datetime import timezone
+from datetime import datetime, timezone
 
 from marshmallow import Schema, fields, validate
 
@@ -40,8 +40,10 @@ class FeedFilters(Schema):
 
 
 class FeedQuery(PageQuery, FeedFilters):
-    since = fields.AwareDateTime(default_timezone=timezone.utc,
-                                 metadata={"description": "Only entries at or after this time."})
+    since = fields.AwareDateTime(
+        default_timezone=timezone.utc, metadata={"description": "Only entries at or after this time."},
+        validate=validate.Range(min=datetime(1990, 1, 1, tzinfo=timezone.utc),
+                                error="Must be after 1990-01-01."))
 
 
 class AtomQuery(FeedFilters):
@@ -49,7 +51,7 @@ class AtomQuery(FeedFilters):
 
 
 class StreamQuery(FeedFilters):
-    last_event_id = fields.Integer(strict=False, validate=validate.Range(min=0), metadata={
+    last_event_id = fields.Integer(strict=False, validate=validate.Range(min=0, max=2 ** 63 - 1), metadata={
         "description": "Resume after this entry (for clients that cannot send the "
                        "Last-Event-ID header, which wins when both are given)."})
 

@@ -25,11 +25,12 @@ def resume_position(header, query_value):
     None when the client gave neither (it gets only what is recorded from now on)."""
     if header is None:
         return query_value
-    if not header.strip().isdigit():
+    text = header.strip()
+    if not (text.isascii() and text.isdecimal() and len(text) <= 18):
         raise Invalid("Last-Event-ID must be the id of an event from this stream.",
                       code="malformed_last_event_id",
                       fields={"Last-Event-ID": ["Not a non-negative integer."]})
-    return int(header.strip())
+    return int(text)
 
 
 def frame(entry):

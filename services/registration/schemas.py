@@ -1,4 +1,6 @@
 """Registration's request and response schemas (also its OpenAPI components)."""
+from datetime import date
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coord.http import PageQuery
@@ -6,6 +8,8 @@ from coord.vocabulary import REGIONS
 from services.registration import domain
 from services.registration.domain import CATEGORIES, MEETING_KINDS, STATUSES
 
+MEETING_DATE = validate.Range(min=date(1990, 1, 1), max=date(2100, 12, 31),
+                              error="Must be between 1990-01-01 and 2100-12-31.")
 COUNTRY = validate.Regexp(r"^[A-Z]{3}$", error="Use an ISO 3166-1 alpha-3 code, e.g. PER.")
 
 
@@ -30,10 +34,10 @@ class MeetingCreateSchema(Schema):
     kind = one_of(MEETING_KINDS, required=True)
     city = text(100, required=True)
     country = fields.String(required=True, validate=COUNTRY)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
-    symbol_prefix = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Z][A-Za-z0-9.]*(/[A-Za-z0-9.]+)+$", error="A UN symbol prefix, e.g. UNEP/MC/COP.2."))
+    starts_on = fields.Date(required=True, validate=MEETING_DATE)
+    ends_on = fields.Date(required=True, validate=MEETING_DATE)
+    symbol_prefix = fields.String(required=True, validate=[validate.Length(max=60), validate.Regexp(
+        r"^[A-Z][A-Za-z0-9.]*(/[A-Za-z0-9.]+)+$", error="A UN symbol prefix, e.g. UNEP/MC/COP.2.")])
 
 
 class MeetingSchema(MeetingCreateSchema):

@@ -3,6 +3,7 @@
 Entrypoints call these; tests can too, with a unit of work on a scratch database.
 """
 import uuid
+from datetime import date
 
 from marshmallow import ValidationError
 from sqlalchemy import extract, select
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Invalid, NotFound
-from coord.http import decode_cursor, page
+from coord.http import cursor_position, decode_cursor, page
 from coord.vocabulary import ORGANISER
 from services.registration import delegation_csv, domain
 from services.registration.countries import country
@@ -89,7 +90,7 @@ def list_meetings(uow, query):
     statement = _filtered(select(Meeting), Meeting, query, "kind")
     if query.get("year"):
         statement = statement.where(extract("year", Meeting.starts_on) == query["year"])
-    position = decode_cursor(query["cursor"], expected=list)
+    position = cursor_position(query["cursor"], date.fromisoformat, str)
     if position:
         starts_on, last_id = position
         statement = statement.where(

@@ -14,7 +14,7 @@ class MoneySchema(money.MoneySchema):
     """Money loaded as the ledger keeps it: a `Money` written to its minor units."""
 
     @post_load
-    def _to_money(self, data, **kwargs):
+    def normalised(self, data, **kwargs):
         return money.money(data["amount"], data["currency"])
 
 

@@ -9,7 +9,7 @@ from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Invalid, NotFound
-from coord.http import decode_cursor, page
+from coord.http import cursor_position, page, utc_timestamp
 from services.support import domain, reports
 from services.support.models import Agreement, Meeting, RefundDue, SupportRequest, TravelCharge
 from coord.money import money_from_event
@@ -229,9 +229,9 @@ def _page_by_creation(uow, model, query, filters):
     for column in filters:
         if query.get(column):
             statement = statement.where(getattr(model, column) == query[column])
-    position = decode_cursor(query["cursor"], expected=list)
+    position = cursor_position(query["cursor"], utc_timestamp, str)
     if position:
-        created_at, last_id = _cursor_position(position)
+        created_at, last_id = position
         statement = statement.where(
             (model.created_at > created_at) |
             ((model.created_at == created_at) & (model.id > last_id)))
@@ -239,14 +239,3 @@ def _page_by_creation(uow, model, query, filters):
     return page(rows, query["limit"], lambda row: [row.created_at.isoformat(), row.id])
 
 
-def _cursor_position(position):
-    try:
-        created_at, last_id = position
-        created_at = datetime.fromisoformat(created_at)
-        if created_at.tzinfo is None:
-            raise ValueError("a cursor's time is always in UTC")
-        return created_at, str(last_id)
-    except (TypeError, ValueError) as exc:
-        raise Invalid("The cursor is malformed; use next_cursor from a previous page.",
-                      code="malformed_cursor",
-                      fields={"cursor": ["Not a valid cursor."]}) from exc

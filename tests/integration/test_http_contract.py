@@ -1,7 +1,10 @@
 """CONTRACT.md "Everywhere": auth, errors, health and OpenAPI, on every service."""
+import json
+
 import pytest
 import requests
 
+from coord.http import encode_cursor
 from coord.settings import SERVICES
 from tests.support import COP2, feed_types, free_port, schedule_meeting, wait_for
 
@@ -86,3 +89,29 @@ def test_a_create_answers_201_with_what_get_returns(services):
     registration = services.start("registration")
     meeting = schedule_meeting(registration)
     assert registration.client.get(f"/meetings/{meeting['id']}").json() == meeting
+
+
+def test_lists_page_with_their_cursor_and_refuse_tampered_ones(services):
+    registration = services.start("registration")
+    for number, starts_on in enumerate(("2018-03-05", "2018-05-29", "2018-11-19")):
+        schedule_meeting(registration, code=f"M-{number}", starts_on=starts_on,
+                         ends_on=starts_on)
+    first = registration.client.get("/meetings", params={"limit": 2}).json()
+    second = registration.client.get("/meetings", params={
+        "limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [m["code"] for m in first["items"] + second["items"]] == ["M-0", "M-1", "M-2"]
+    assert second["next_cursor"] is None
+    for tampered in (encode_cursor([1]), encode_cursor(["not a date", "x"]), encode_cursor(7)):
+        _error(registration.client.get("/meetings", params={"cursor": tampered}), 400,
+               "malformed_cursor")
+
+
+def test_text_with_control_characters_or_lone_surrogates_is_refused(services):
+    registration = services.start("registration")
+    body = json.dumps({**COP2, "title": "COP\u0001", "city": "Gen\ud800"})
+    error = _error(registration.client.post("/meetings", data=body, headers={
+        "Content-Type": "application/json"}), 400, "invalid_characters")
+    assert set(error["fields"]) == {"title", "city"}
+    _error(registration.client.get("/meetings", params={"kind": "cop\x01"}), 400,
+           "invalid_characters")
+    assert registration.client.get("/meetings").json()["items"] == []

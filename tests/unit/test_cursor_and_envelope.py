@@ -33,3 +33,19 @@ def test_an_event_becomes_a_valid_envelope():
 def test_an_envelope_with_an_unknown_organisation_is_invalid():
     envelope = Event("x", "y", "z", actor="acme").envelope("travel")
     assert "actor" in ENVELOPE.validate(envelope)
+
+
+def test_money_is_written_to_its_currency_minor_units_and_refused_past_them():
+    from decimal import Decimal
+
+    from marshmallow import ValidationError
+
+    from coord.money import MoneySchema
+
+    assert MoneySchema().load({"amount": "100.5", "currency": "USD"}) == {
+        "amount": Decimal("100.50"), "currency": "USD"}
+    assert MoneySchema().load({"amount": "1200", "currency": "JPY"})["amount"] == Decimal("1200")
+    for bad in ({"amount": 100.5, "currency": "USD"}, {"amount": "1.005", "currency": "USD"},
+                {"amount": "-3", "currency": "USD"}, {"amount": "3", "currency": "XYZ"}):
+        with pytest.raises(ValidationError):
+            MoneySchema().load(bad)

@@ -90,3 +90,34 @@ def test_a_malformed_last_event_id_is_refused(header):
     with pytest.raises(Invalid) as refused:
         stream.resume_position(header, None)
     assert "Last-Event-ID" in refused.value.fields
+
+
+def test_an_entry_with_characters_xml_cannot_hold_does_not_break_the_atom_feed():
+    from services.notifications.atom import render
+
+    class Entry:
+        id, actor, type, late = "e-1", "mc", "x", False
+        at = datetime(2018, 11, 19, tzinfo=timezone.utc)
+        summary = "Ana\x01 was nominated."
+
+    document = render([Entry()], self_url="http://h/feed.atom", page_url="http://h/", filters={})
+    parsed = feedparser.parse(document)
+    assert not parsed.bozo and parsed.entries[0].title == "Ana\ufffd was nominated."
+
+
+@pytest.mark.parametrize("header", ["²", "-1", "1e3", "99999999999999999999"])
+def test_a_last_event_id_that_is_not_a_plain_number_is_refused(header):
+    from coord.errors import Invalid
+    from services.notifications.stream import resume_position
+
+    with pytest.raises(Invalid):
+        resume_position(header, None)
+
+
+def test_a_since_before_any_meeting_could_exist_is_refused():
+    from marshmallow import ValidationError
+
+    from services.notifications.schemas import FeedQuery
+
+    with pytest.raises(ValidationError):
+        FeedQuery().load({"since": "0001-01-01T00:00:00+01:00"})
