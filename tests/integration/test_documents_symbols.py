@@ -31,6 +31,20 @@ def _assert_gap_free_under_concurrency(services, documents):
     assert {s for s in symbols if "/INF/" not in s} | {"UNEP/MC/COP.2/1"} == _numbered(
         "UNEP/MC/COP.2", 14)
     assert {s for s in symbols if "/INF/" in s} == _numbered("UNEP/MC/COP.2/INF", 7)
+    assert _all_pages(documents, meeting_id) == set(symbols) | {"UNEP/MC/COP.2/1"}
+
+
+def _all_pages(documents, meeting_id):
+    """Every symbol of the meeting, following next_cursor page by page."""
+    symbols, cursor = set(), None
+    while True:
+        params = {"meeting_id": meeting_id, "limit": 6, **({"cursor": cursor} if cursor else {})}
+        response = documents.client.get("/documents", params=params)
+        assert response.status_code == 200, response.text
+        symbols |= {document["symbol"] for document in response.json()["items"]}
+        cursor = response.json()["next_cursor"]
+        if cursor is None:
+            return symbols
 
 
 def test_twenty_documents_created_at_once_get_gap_free_symbols(services):
