@@ -262,6 +262,18 @@ def cursor_position(cursor, *parsers):
         raise _malformed_cursor() from exc
 
 
+def keyset_slice(statement, query, key_column, id_column, parse_key):
+    """`statement` ordered by (key, id), resumed after the query's cursor, cut to one
+    row more than `limit` (so `page` can tell whether another page follows). The cursor
+    is `[key.isoformat(), id]` of the last row shown."""
+    position = cursor_position(query["cursor"], parse_key, str)
+    if position:
+        key, last_id = position
+        statement = statement.where(
+            (key_column > key) | ((key_column == key) & (id_column > last_id)))
+    return statement.order_by(key_column, id_column).limit(query["limit"] + 1)
+
+
 def utc_timestamp(text):
     """A cursor's timestamp: ISO 8601 with its zone (a naive one was not ours)."""
     moment = datetime.fromisoformat(text)

@@ -15,7 +15,7 @@ from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Invalid, NotFound
-from coord.http import cursor_position, page, utc_timestamp
+from coord.http import keyset_slice, page, utc_timestamp
 from coord.vocabulary import LANGUAGES, ORGANISER
 from services.documents import domain
 from services.documents.models import (
@@ -133,14 +133,8 @@ def list_documents(uow, query, today):
     if query.get("late") is not None:
         late = _late(today)
         statement = statement.where(late if query["late"] else ~late)
-    position = cursor_position(query["cursor"], utc_timestamp, str)
-    if position:
-        created_at, last_id = position
-        statement = statement.where(
-            (Document.created_at > created_at) |
-            ((Document.created_at == created_at) & (Document.id > last_id)))
-    documents = uow.session.scalars(
-        statement.order_by(Document.created_at, Document.id).limit(query["limit"] + 1)).all()
+    documents = uow.session.scalars(keyset_slice(
+        statement, query, Document.created_at, Document.id, utc_timestamp)).all()
     return page(documents, query["limit"], lambda d: [d.created_at.isoformat(), d.id])
 
 

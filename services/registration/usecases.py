@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Invalid, NotFound
-from coord.http import cursor_position, decode_cursor, page
+from coord.http import decode_cursor, keyset_slice, page
 from coord.vocabulary import ORGANISER
 from services.registration import delegation_csv, domain
 from services.registration.countries import country
@@ -90,14 +90,8 @@ def list_meetings(uow, query):
     statement = _filtered(select(Meeting), Meeting, query, "kind")
     if query.get("year"):
         statement = statement.where(extract("year", Meeting.starts_on) == query["year"])
-    position = cursor_position(query["cursor"], date.fromisoformat, str)
-    if position:
-        starts_on, last_id = position
-        statement = statement.where(
-            (Meeting.starts_on > starts_on) |
-            ((Meeting.starts_on == starts_on) & (Meeting.id > last_id)))
-    meetings = uow.session.scalars(
-        statement.order_by(Meeting.starts_on, Meeting.id).limit(query["limit"] + 1)).all()
+    meetings = uow.session.scalars(keyset_slice(
+        statement, query, Meeting.starts_on, Meeting.id, date.fromisoformat)).all()
     return page(meetings, query["limit"], lambda m: [m.starts_on.isoformat(), m.id])
 
 

@@ -9,7 +9,7 @@ from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Invalid, NotFound
-from coord.http import cursor_position, page, utc_timestamp
+from coord.http import keyset_slice, page, utc_timestamp
 from services.support import domain, reports
 from services.support.models import Agreement, Meeting, RefundDue, SupportRequest, TravelCharge
 from coord.money import money_from_event
@@ -225,17 +225,12 @@ def _get(uow, model, id_, name, lock=False):
 
 def _page_by_creation(uow, model, query, filters):
     """A page of `model` rows oldest first, filtered by equality on `filters`."""
-    statement = select(model).order_by(model.created_at, model.id)
+    statement = select(model)
     for column in filters:
         if query.get(column):
             statement = statement.where(getattr(model, column) == query[column])
-    position = cursor_position(query["cursor"], utc_timestamp, str)
-    if position:
-        created_at, last_id = position
-        statement = statement.where(
-            (model.created_at > created_at) |
-            ((model.created_at == created_at) & (model.id > last_id)))
-    rows = uow.session.scalars(statement.limit(query["limit"] + 1)).all()
+    rows = uow.session.scalars(keyset_slice(
+        statement, query, model.created_at, model.id, utc_timestamp)).all()
     return page(rows, query["limit"], lambda row: [row.created_at.isoformat(), row.id])
 
 

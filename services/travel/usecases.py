@@ -21,7 +21,7 @@ from sqlalchemy import and_, not_, or_, select
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Forbidden, NotFound
-from coord.http import cursor_position, page, utc_timestamp
+from coord.http import cursor_position, keyset_slice, page, utc_timestamp
 from coord.vocabulary import ORGANISER
 from services.travel import domain
 from services.travel.models import (
@@ -350,8 +350,7 @@ def list_cases(uow, query, today):
     """Cases oldest first, filtered; `owner` keeps the cases where that organisation still
     has work to do, `overdue` those still without a ticket past their deadline."""
     statement = (select(TravelCase, Meeting)
-                 .join(Meeting, Meeting.id == TravelCase.meeting_id, isouter=True)
-                 .order_by(TravelCase.opened_at, TravelCase.id))
+                 .join(Meeting, Meeting.id == TravelCase.meeting_id, isouter=True))
     for column in ("meeting_id", "registration_id", "region", "status"):
         if query.get(column):
             statement = statement.where(getattr(TravelCase, column) == query[column])
@@ -361,13 +360,8 @@ def list_cases(uow, query, today):
         overdue = and_(TravelCase.status.in_(domain.AWAITING_TICKET),
                        Meeting.starts_on < domain.overdue_if_starting_before(today))
         statement = statement.where(overdue if query["overdue"] else not_(overdue))
-    position = cursor_position(query["cursor"], utc_timestamp, str)
-    if position:
-        opened_at, last_id = position
-        statement = statement.where(
-            (TravelCase.opened_at > opened_at) |
-            ((TravelCase.opened_at == opened_at) & (TravelCase.id > last_id)))
-    rows = uow.session.execute(statement.limit(query["limit"] + 1)).all()
+    rows = uow.session.execute(keyset_slice(
+        statement, query, TravelCase.opened_at, TravelCase.id, utc_timestamp)).all()
     cases = [CaseOnDay(case, meeting, today) for case, meeting in rows]
     return page(cases, query["limit"], lambda c: [c.opened_at.isoformat(), c.id])
 
