@@ -43,7 +43,7 @@ class ParkingQueueConsumer(QueueConsumer):
     def get_consumers(self, consumer_cls, channel):
         consumers = super().get_consumers(consumer_cls, channel)
         for provider, consumer in self._consumers.items():
-            consumer.on_decode_error = partial(provider.park_undecodable)
+            consumer.on_decode_error = provider.park_undecodable
         return consumers
 
 

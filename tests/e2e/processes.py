@@ -3,7 +3,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import requests
 
@@ -73,7 +72,3 @@ PYTHON = sys.executable
 def migrate(env):
     subprocess.run([PYTHON, "-m", "coord.migrations", "upgrade", "all"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
-
-
-def elapsed_since(start):
-    return time.monotonic() - start
