@@ -11,13 +11,17 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+$(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
 migrate: $(BIN)/.installed
 	$(BIN)/python -m coord.migrations upgrade all
 
 run: migrate
 	$(BIN)/python -m coord.devserver
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed-test
 	$(BIN)/python -m pytest
 
 clean:
