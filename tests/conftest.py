@@ -8,11 +8,33 @@ import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
+import os  # noqa: E402
 import shutil  # noqa: E402
 
 import pytest  # noqa: E402
 
 from tests.support import ServiceHarness, TestTokens, migrated_template  # noqa: E402
+from tests.vhosts import BrokerSetupError, VhostPool  # noqa: E402
+
+AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
+
+
+@pytest.fixture(scope="session")
+def vhost_pool():
+    try:
+        pool = VhostPool(AMQP_URI)
+    except BrokerSetupError as exc:
+        pytest.exit(str(exc), returncode=3)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def rabbit_config(vhost_pool):
+    """This test's own vhost (replaces nameko's fixture, which needs the management API)."""
+    amqp_uri, vhost = vhost_pool.take()
+    yield {"AMQP_URI": amqp_uri, "vhost": vhost}
+    vhost_pool.give_back(vhost)
 
 
 @pytest.fixture(scope="session")

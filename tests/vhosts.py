@@ -1,0 +1,87 @@
+"""Test vhosts made with `rabbitmqctl`, so the suite needs no broker plugin.
+
+nameko's `rabbit_config` fixture creates each test's vhost through the management HTTP API,
+which a broker as a new machine starts it does not serve. `rabbitmqctl` always works next
+to the broker, but each call pays about a second of Erlang start-up, so vhosts are made
+and dropped in batches, one `rabbitmqctl eval` per batch.
+"""
+import os
+import secrets
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterable
+from urllib.parse import urlparse
+
+from kombu.pools import connections
+
+RABBITMQCTL = os.environ.get("RABBITMQCTL", "rabbitmqctl")
+ACTING_USER = "coord-tests"
+
+
+class BrokerSetupError(Exception):
+    """The suite cannot make its vhosts; the message says what to do."""
+
+
+def _binary(name):
+    return "<<\"" + name + "\">>"
+
+
+class VhostPool:
+    """Hands out fresh vhosts with full permissions for `user`; drops used ones in batches."""
+
+    def __init__(self, amqp_uri, batch=16):
+        parts = urlparse(amqp_uri)
+        self._base = f"{parts.scheme}://{parts.netloc}"
+        self._user = parts.username or "guest"
+        self._batch = batch
+        self._ready = []
+        self._used = []
+        self._lock = threading.Lock()
+        if shutil.which(RABBITMQCTL) is None:
+            raise BrokerSetupError(
+                f"{RABBITMQCTL} not found: the tests make their own vhosts with it. Run them "
+                "where the broker runs (as root or the rabbitmq user), or set RABBITMQCTL.")
+
+    def take(self):
+        """A new vhost's AMQP URI and name."""
+        with self._lock:
+            if not self._ready:
+                names = [f"coord_test_{secrets.token_hex(5)}" for _ in range(self._batch)]
+                self._eval(", ".join(
+                    f"rabbit_vhost:add({_binary(name)}, {_binary(ACTING_USER)}), "
+                    f"rabbit_auth_backend_internal:set_permissions({_binary(self._user)}, "
+                    f"{_binary(name)}, <<\".*\">>, <<\".*\">>, <<\".*\">>, "
+                    f"{_binary(ACTING_USER)})" for name in names))
+                self._ready = names
+            vhost = self._ready.pop()
+        return f"{self._base}/{vhost}", vhost
+
+    def give_back(self, vhost):
+        """Close this process's pooled connections to `vhost`; drop it with the next batch."""
+        for key, pool in list(connections.items()):
+            if isinstance(key, Iterable) and not isinstance(key, str) and key[4] == vhost:
+                pool.force_close_all()
+        with self._lock:
+            self._used.append(vhost)
+            if len(self._used) >= self._batch:
+                self._drop(self._used)
+                self._used = []
+
+    def close(self):
+        with self._lock:
+            self._drop(self._used + self._ready)
+            self._used, self._ready = [], []
+
+    def _drop(self, names):
+        if names:
+            self._eval(", ".join(
+                f"rabbit_vhost:delete({_binary(name)}, {_binary(ACTING_USER)})" for name in names))
+
+    def _eval(self, expressions):
+        result = subprocess.run([RABBITMQCTL, "eval", expressions + ", ok."],
+                                capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise BrokerSetupError(
+                f"{RABBITMQCTL} eval failed ({result.returncode}): "
+                f"{(result.stderr or result.stdout).strip()[:500]}")
