@@ -11,14 +11,20 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     Column, DateTime, Index, Integer, MetaData, String, Table, Text, create_engine, event,
-    insert, select,
+    insert, select, text,
 )
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
+from coord.errors import Conflict
+
 OUTBOX = "outbox"
 INBOX = "inbox"
+
+# PostgreSQL's SQLSTATEs for a transaction that lost a race it cannot wait out.
+_RACE_LOST_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
 def utcnow():
@@ -116,9 +122,44 @@ class UnitOfWork:
                 self.commit()
             else:
                 self.session.rollback()
+        except DBAPIError as error:
+            self.session.rollback()
+            _raise_conflict_if_race_lost(error)
+            raise
         finally:
             self.session.close()
+        if exc is not None:
+            _raise_conflict_if_race_lost(exc)
         return False
+
+    def locked(self, model, id_):
+        """The `model` row whose primary key is `id_`, locked until this unit of work ends;
+        None when there is none.
+
+        Every state change reads the status it decides on through this: concurrent requests
+        on one subject then decide one after the other (`SELECT ... FOR UPDATE` on
+        PostgreSQL), so the loser sees the winner's change and gets the life cycle's 409
+        instead of making a second move with a second event. The row is re-read even when
+        the session holds it already, and only its own table is locked (`OF`), not what
+        eager loads join to it. SQLite ignores the clause and needs none: a process has one
+        connection, so its units of work run one at a time.
+        """
+        return self.session.get(model, id_, with_for_update={"of": model},
+                                populate_existing=True)
+
+    def take_turn(self, name):
+        """Hold `name`'s turn until this unit of work ends, waiting for whoever holds it.
+
+        For a table that readers follow by an increasing key (the feed's `seq`): the key is
+        drawn at insert but seen at commit, so two writers may commit out of key order and a
+        reader that has already passed the larger key would never see the smaller one.
+        Writers that take turns commit in key order. PostgreSQL: a transaction-level
+        advisory lock; take it before any other lock, so that it cannot close a cycle.
+        SQLite has nothing to do: one connection runs one unit of work at a time.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                                 {"name": name})
 
     def emit(self, event):
         """Record an event to be published once this transaction commits."""
@@ -153,3 +194,13 @@ class UnitOfWork:
         if self._pending and self._on_events_committed:
             self._on_events_committed()
         self._pending = []
+
+
+def _raise_conflict_if_race_lost(error):
+    """A unique key taken by a concurrent request, or a deadlock or serialisation failure
+    that the database resolved against us, is the contract's 409, never a 500: the other
+    request won, and the caller may reload and try again. A consumer retries it."""
+    state = getattr(getattr(error, "orig", None), "pgcode", None)
+    if isinstance(error, IntegrityError) or state in _RACE_LOST_STATES:
+        raise Conflict("Another request changed this at the same time; reload it and try "
+                       "again.", code="concurrent_change") from error

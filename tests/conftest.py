@@ -9,11 +9,13 @@ import eventlet  # noqa: E402
 eventlet.monkey_patch()
 
 import os  # noqa: E402
-import shutil  # noqa: E402
 
 import pytest  # noqa: E402
 
-from tests.support import ServiceHarness, TestTokens, migrated_template  # noqa: E402
+from tests.databases import (  # noqa: E402
+    PostgresqlDatabases, PostgresqlUnavailable, SqliteDatabases,
+)
+from tests.support import ServiceHarness, TestTokens  # noqa: E402
 from tests.vhosts import BrokerSetupError, VhostPool  # noqa: E402
 
 AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
@@ -44,19 +46,45 @@ def tokens(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def database_templates(tmp_path_factory):
-    """Each service's database migrated once per session; tests get copies."""
-    directory = tmp_path_factory.mktemp("templates")
-    return lambda service: migrated_template(directory, service)
+def sqlite_databases(tmp_path_factory):
+    return SqliteDatabases(tmp_path_factory.mktemp("sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgresql_server():
+    databases = PostgresqlDatabases()
+    yield databases
+    databases.drop_all()
 
 
 @pytest.fixture
-def services(container_factory, rabbit_config, tokens, database_templates, tmp_path):
+def postgresql(postgresql_server):
+    """`postgresql("travel")`: the URL of a fresh, migrated travel database on the local
+    PostgreSQL server; the test is skipped, saying why, where no server answers."""
+    def fresh(service):
+        try:
+            return postgresql_server.fresh(service)
+        except PostgresqlUnavailable as exc:
+            pytest.skip(str(exc))
+    return fresh
+
+
+@pytest.fixture
+def database_kind():
+    """The database services run on; the integration tests run on both (their conftest)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def services(container_factory, rabbit_config, tokens, sqlite_databases, postgresql,
+             database_kind, tmp_path):
     """Start services in this test's own vhost: `services.start("registration")`."""
+    databases = {}
+
     def database_for(service):
-        path = tmp_path / f"{service}.db"
-        if not path.exists():
-            shutil.copy(database_templates(service), path)
-        return f"sqlite:///{path}"
+        if service not in databases:
+            databases[service] = (postgresql(service) if database_kind == "postgresql"
+                                  else sqlite_databases.copy(service, tmp_path))
+        return databases[service]
 
     return ServiceHarness(container_factory, rabbit_config, tokens, database_for)

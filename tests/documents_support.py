@@ -3,19 +3,15 @@ documents registered once the meeting is known, small valid PDF and DOCX files, 
 the documents exchange, and a PostgreSQL database."""
 import io
 import json
-import os
 import uuid
 import zipfile
 
-import psycopg2
-import pytest
 from kombu import Connection, Queue, binding
 
-from coord import migrations, topology
+from coord import topology
 from coord.envelope import Event
 from tests.support import COP2, wait_for
 
-POSTGRESQL = os.environ.get("TEST_POSTGRESQL_URL", "postgresql://postgres@127.0.0.1:5432")
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -76,34 +72,3 @@ class EventTap:
 
     def close(self):
         self._connection.release()
-
-
-@pytest.fixture(scope="session")
-def postgresql_database():
-    """Call it for a fresh, migrated documents database on the local PostgreSQL server (or a
-    skip). The databases are dropped when the session ends: dropping one at a test's end
-    would cut the connections of services that are only stopped after it."""
-    created = []
-
-    def create():
-        try:
-            admin = psycopg2.connect(f"{POSTGRESQL}/postgres", connect_timeout=3)
-        except psycopg2.OperationalError as exc:
-            pytest.skip(f"no PostgreSQL server at {POSTGRESQL}: {exc}")
-        admin.autocommit = True
-        name = f"coord_test_{uuid.uuid4().hex[:8]}_documents"
-        with admin.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        admin.close()
-        created.append(name)
-        migrations.upgrade("documents", f"{POSTGRESQL}/{name}")
-        return f"{POSTGRESQL}/{name}"
-
-    yield create
-    if created:
-        admin = psycopg2.connect(f"{POSTGRESQL}/postgres", connect_timeout=3)
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            for name in created:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()

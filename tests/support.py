@@ -8,7 +8,7 @@ import requests
 import yaml
 from kombu import Connection
 
-from coord import migrations, topology
+from coord import topology
 from coord.auth import digest
 from coord.vocabulary import ORGANISATIONS
 
@@ -25,13 +25,6 @@ class TestTokens:
 
     def headers(self, organisation):
         return {"Authorization": f"Bearer {self.plain[organisation]}"}
-
-
-def migrated_template(directory, service):
-    path = directory / f"{service}.db"
-    if not path.exists():
-        migrations.upgrade(service, f"sqlite:///{path}")
-    return path
 
 
 def free_port():

@@ -65,8 +65,10 @@ def _next_symbol(session, stem):
 
 # Documents
 
-def get_document(uow, document_id):
-    document = uow.session.get(Document, document_id)
+def get_document(uow, document_id, *, lock=False):
+    """`lock`: for a change, so that concurrent changes of one document decide one after
+    the other on its current state (uow.locked)."""
+    document = (uow.locked if lock else uow.session.get)(Document, document_id)
     if document is None:
         raise NotFound(f"No document with id {document_id}.")
     return document
@@ -183,7 +185,7 @@ def _describe_version(document, version):
 
 def contribute(uow, caller, document_id, note):
     """A partner's contribution to a draft; the secretariat holds the pen."""
-    document = get_document(uow, document_id)
+    document = get_document(uow, document_id, lock=True)
     domain.check_contribution(document.status)
     contribution = Contribution(id=str(uuid.uuid4()), document_id=document.id,
                                 contributor=caller, note=note, created_at=utcnow())
@@ -210,7 +212,7 @@ def translate(uow, caller, document_id, language):
     """One language done; the last required one makes the document translated."""
     require(caller, *domain.ACTORS["translate"], action="record translations")
     domain.check_language(language)
-    document = get_document(uow, document_id)
+    document = get_document(uow, document_id, lock=True)
     domain.move(document.status, "translate")
     domain.check_among(language, _required(document))
     domain.check_translation(language, done=_done(document),
@@ -223,7 +225,7 @@ def translate(uow, caller, document_id, language):
 
 def publish(uow, caller, document_id):
     require(caller, *domain.ACTORS["publish"], action="publish documents")
-    document = get_document(uow, document_id)
+    document = get_document(uow, document_id, lock=True)
     domain.check_publishable(document.status, _required(document), _done(document))
     return _advance(uow, caller, document, domain.move(document.status, "publish"),
                     "document_published")
@@ -231,7 +233,7 @@ def publish(uow, caller, document_id):
 
 def _step(uow, caller, document_id, action, description):
     require(caller, *domain.ACTORS[action], action=description)
-    document = get_document(uow, document_id)
+    document = get_document(uow, document_id, lock=True)
     return document, domain.move(document.status, action)
 
 
@@ -286,7 +288,7 @@ def _iso(day):
 def attach_file(uow, caller, document_id, language, *, files, content_type, content):
     """Store one language version's file (mc drafts, unon-dcs translates)."""
     require(caller, domain.CONFERENCE_SERVICES, action="upload document files")
-    document = get_document(uow, document_id)
+    document = get_document(uow, document_id, lock=True)
     version = _version(document, language)
     domain.check_file_allowed(document.status)
     domain.check_file(content_type, content, files.max_bytes)
@@ -340,7 +342,7 @@ def mark_late_documents(unit_of_work, today):
 
 
 def _notice_late(uow, document_id, deadline, today):
-    document = get_document(uow, document_id)
+    document = get_document(uow, document_id, lock=True)
     missed = next((m for m in _missed(document, today) if m.deadline == deadline), None)
     if missed is None or uow.session.get(LateNotice, (document_id, deadline)):
         return 0  # handled in between: submitted, published or noticed

@@ -12,9 +12,16 @@ from services.notifications.names import organisation, text
 from services.notifications.summaries import summarise
 
 
+FEED_TURN = "notifications.feed"
+
+
 def record(uow, envelope):
     """Turn an event into a feed entry, once, however often it is delivered, and note
-    what its subject now waits on."""
+    what its subject now waits on.
+
+    Entries are written in turns, so they commit in `seq` order: a stream or a page that
+    has passed a `seq` has seen every entry before it (coord.db.UnitOfWork.take_turn)."""
+    uow.take_turn(FEED_TURN)
     if not uow.first_delivery(envelope["event_id"]):
         return None
     session = uow.session

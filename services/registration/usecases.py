@@ -26,7 +26,15 @@ NOMINATION = RegistrationCreateSchema()
 
 
 def _get(session, model, id_, name):
-    found = session.get(model, id_)
+    return _found(session.get(model, id_), name, id_)
+
+
+def _locked(uow, model, id_, name):
+    """The subject of a state change, locked before its status is read (uow.locked)."""
+    return _found(uow.locked(model, id_), name, id_)
+
+
+def _found(found, name, id_):
     if found is None:
         raise NotFound(f"No {name} with id {id_}.")
     return found
@@ -173,7 +181,7 @@ def _add_registration(uow, meeting, data, origin):
 
 
 def confirm(uow, caller, registration_id, funded):
-    registration = get_registration(uow, registration_id)
+    registration = _locked(uow, Registration, registration_id, "registration")
     new_status = domain.next_status(registration.status, "confirm")
     if funded:
         origin = country(registration.country)
@@ -188,21 +196,21 @@ def confirm(uow, caller, registration_id, funded):
 
 
 def reject(uow, caller, registration_id):
-    registration = get_registration(uow, registration_id)
+    registration = _locked(uow, Registration, registration_id, "registration")
     return _move(uow, caller, registration, domain.next_status(registration.status, "reject"),
                  "registration_rejected")
 
 
 def withdraw(uow, caller, registration_id):
     """Withdraw a nominee or participant; a funded one frees the country's funded place."""
-    registration = get_registration(uow, registration_id)
+    registration = _locked(uow, Registration, registration_id, "registration")
     return _move(uow, caller, registration,
                  domain.next_status(registration.status, "withdraw"), "registration_withdrawn")
 
 
 def check_in(uow, caller, registration_id):
     """On-site registration at the venue, by the organiser or a partner at the desk."""
-    registration = get_registration(uow, registration_id)
+    registration = _locked(uow, Registration, registration_id, "registration")
     new_status = domain.next_status(registration.status, "check-in")
     registration.checked_in_by, registration.checked_in_at = caller, utcnow()
     return _move(uow, caller, registration, new_status, "participant_checked_in")
@@ -279,7 +287,7 @@ def get_credentials(uow, credentials_id):
 
 def submit_credentials(uow, caller, registration_id, data):
     """Record the credentials a Party's representative presented, for examination."""
-    registration = get_registration(uow, registration_id)
+    registration = _locked(uow, Registration, registration_id, "registration")
     domain.check_credentials_holder(category=registration.category,
                                     status=registration.status)
     outstanding = uow.session.scalar(select(Credentials.status).where(
@@ -299,7 +307,7 @@ def submit_credentials(uow, caller, registration_id, data):
 
 
 def review_credentials(uow, caller, credentials_id, decision):
-    credentials = get_credentials(uow, credentials_id)
+    credentials = _locked(uow, Credentials, credentials_id, "credentials")
     domain.check_undecided("credentials", credentials.status, domain.SUBMITTED)
     credentials.status, credentials.reason = decision["decision"], decision.get("reason")
     credentials.reviewed_at = utcnow()
@@ -402,7 +410,7 @@ def _earlier_admission(uow, key, meeting):
 
 
 def decide_observer_request(uow, caller, request_id, decision):
-    request = get_observer_request(uow, request_id)
+    request = _locked(uow, ObserverRequest, request_id, "observer request")
     domain.check_undecided("observer request", request.status, domain.PENDING)
     return _decide_observer(uow, caller, request, decision["decision"], decision.get("reason"))
 
@@ -464,7 +472,7 @@ def request_side_event(uow, caller, meeting_id, data):
 
 def decide_side_event(uow, caller, side_event_id, decision):
     """Accept into a room and slot (409 if another accepted event holds it), or decline."""
-    side_event = get_side_event(uow, side_event_id)
+    side_event = _locked(uow, SideEvent, side_event_id, "side event")
     domain.check_undecided("side event", side_event.status, domain.REQUESTED)
     if decision["decision"] == domain.ACCEPTED:
         _place(uow, side_event, decision)

@@ -32,7 +32,7 @@ def record_registration_event(uow, envelope):
 def _meeting_named_in_body(uow, meeting_id, lock=False):
     """The meeting a request body names; `lock` serialises agreements per meeting on
     databases that lock rows, so two overlapping agreements cannot both pass the check."""
-    meeting = uow.session.get(Meeting, meeting_id, with_for_update=lock or None)
+    meeting = (uow.locked if lock else uow.session.get)(Meeting, meeting_id)
     if meeting is None:
         raise Invalid(f"No meeting with id {meeting_id} is known to support; schedule it with "
                       "the registration service first (support hears of it within seconds).",
@@ -217,7 +217,7 @@ def ledger(uow, meeting_id):
 # Shared helpers
 
 def _get(uow, model, id_, name, lock=False):
-    found = uow.session.get(model, id_, with_for_update=lock or None)
+    found = (uow.locked if lock else uow.session.get)(model, id_)
     if found is None:
         raise NotFound(f"No {name} with id {id_}.")
     return found

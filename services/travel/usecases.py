@@ -188,8 +188,11 @@ def _agreements(uow, meeting_id):
 
 
 def _case_of_registration(uow, registration_id):
+    """The registration's case, locked: a withdrawal may cancel it while its travel owner
+    issues the ticket."""
     return uow.session.scalar(
-        select(TravelCase).where(TravelCase.registration_id == registration_id))
+        select(TravelCase).where(TravelCase.registration_id == registration_id)
+        .with_for_update().execution_options(populate_existing=True))
 
 
 # The DSA entitlement.
@@ -261,7 +264,7 @@ def list_dsa_rates(uow, query):
 # Work on a case.
 
 def issue_ticket(uow, caller, case_id, body, today):
-    case = _case(uow, case_id)
+    case = _case(uow, case_id, lock=True)
     _require_owner(caller, case.travel_owner, "issue its ticket")
     new_status = domain.status_after_ticket(case.status)
     meeting = uow.session.get(Meeting, case.meeting_id)
@@ -286,7 +289,7 @@ def issue_ticket(uow, caller, case_id, body, today):
 
 
 def pay_dsa(uow, caller, case_id, body, today):
-    case = _case(uow, case_id)
+    case = _case(uow, case_id, lock=True)
     _require_owner(caller, case.dsa_owner, "pay its DSA")
     new_status = domain.status_after_dsa_payment(case.status)
     amount = body["amount"]
@@ -310,8 +313,10 @@ def _require_owner(caller, owner, action):
                         f"{action}; the token is {caller}'s.")
 
 
-def _case(uow, case_id):
-    case = uow.session.get(TravelCase, case_id)
+def _case(uow, case_id, *, lock=False):
+    """`lock`: for a change, so that concurrent changes of one case decide one after the
+    other on its current state (uow.locked)."""
+    case = (uow.locked if lock else uow.session.get)(TravelCase, case_id)
     if case is None:
         raise NotFound(f"No travel case with id {case_id}.")
     return case

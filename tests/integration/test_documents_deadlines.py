@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from tests.documents_support import (  # noqa: F401  (postgresql_database is a fixture)
-    EventTap, announce_meeting, postgresql_database, register_when_known, working_document,
+from tests.documents_support import (
+    EventTap, announce_meeting, register_when_known, working_document,
 )
 from tests.support import wait_for
 
@@ -68,11 +68,10 @@ def test_a_late_document_is_noticed_once_naming_its_holder_across_restarts(
     assert Counter(entry["owner"] for entry in feed) == {"mc": 5, "unon-dcs": 1}
 
 
-def test_concurrent_timers_on_postgresql_notice_each_document_once(
-        services, late_events, postgresql_database):
+@pytest.mark.parametrize("database_kind", ["postgresql"])
+def test_concurrent_timers_on_postgresql_notice_each_document_once(services, late_events):
     # Two instances on one database, both timers racing; one relay publishes the outbox.
-    config = {"DATABASE_URL": postgresql_database(), "DOCUMENTS_TODAY": "2018-09-20",
-              "DOCUMENTS_LATE_CHECK_INTERVAL": 0.02}
+    config = {"DOCUMENTS_TODAY": "2018-09-20", "DOCUMENTS_LATE_CHECK_INTERVAL": 0.02}
     documents = services.start("documents", **config)
     services.start("documents", OUTBOX_RELAY="off", **config)
     meeting_id = announce_meeting(services)

@@ -1,8 +1,8 @@
 """Symbols are assigned per meeting and series, without gaps, while created concurrently."""
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.documents_support import (  # noqa: F401  (postgresql_database is a fixture)
-    announce_meeting, postgresql_database, register_when_known, working_document,
+from tests.documents_support import (
+    announce_meeting, register_when_known, working_document,
 )
 
 
@@ -68,8 +68,3 @@ def test_addenda_revisions_and_corrigenda_are_numbered_per_parent(services):
         meeting_id, parent_id=addendum["id"], relation="rev"))
     assert revised["symbol"] == addendum["symbol"] + "/Rev.1"
 
-
-def test_symbols_stay_gap_free_on_postgresql(services, postgresql_database):
-    # Ten pooled connections: creations really run in parallel and queue on the counter.
-    documents = services.start("documents", DATABASE_URL=postgresql_database())
-    _assert_gap_free_under_concurrency(services, documents)
