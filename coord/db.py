@@ -68,8 +68,11 @@ def add_messaging_tables(metadata: MetaData):
     )
 
 
-def make_engine(url):
+def make_engine(url, pool_size=10):
     """An engine that cooperates with eventlet.
+
+    `pool_size`: PostgreSQL connections kept open (as many more may open under load); a
+    server's connection limit is shared by every process of every service using it.
 
     SQLite calls block the whole process, so a second greenthread waiting on SQLite's
     write lock would stall the holder forever: one pooled connection per process
@@ -95,7 +98,8 @@ def make_engine(url):
         from psycogreen.eventlet import patch_psycopg
 
         patch_psycopg()
-        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        return create_engine(url, pool_size=pool_size, max_overflow=pool_size,
+                             pool_pre_ping=True)
     return create_engine(url, pool_pre_ping=True)
 
 

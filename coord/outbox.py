@@ -103,7 +103,7 @@ class OutboxRelay:
 class Database(DependencyProvider):
     """A service's database: units of work for its workers, and the outbox relay.
 
-    Config: DATABASE_URL; AMQP_URI; OUTBOX_RELAY ("off" leaves events in the outbox, for
+    Config: DATABASE_URL; DATABASE_POOL_SIZE; AMQP_URI; OUTBOX_RELAY ("off" leaves events in the outbox, for
     an operator running the relay elsewhere or for fault drills); EVENT_RETRY_DELAYS.
     """
 
@@ -115,7 +115,8 @@ class Database(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        self.engine = make_engine(config["DATABASE_URL"])
+        self.engine = make_engine(config["DATABASE_URL"],
+                                  pool_size=int(config.get("DATABASE_POOL_SIZE", 10)))
         self.broker = BrokerProbe(config["AMQP_URI"])
         self.relay = OutboxRelay(
             self.engine, self.metadata.tables[OUTBOX], self.container.service_name,

@@ -6,6 +6,7 @@
     COORD_TOKENS_FILE         YAML of organisation -> token digests
     COORD_ENV                 "production" refuses to start without a tokens file
     COORD_MAX_WORKERS         concurrent workers per service, also the consumer prefetch
+    DATABASE_POOL_SIZE        database connections a process keeps (as many more under load)
     EVENT_RETRY_DELAYS        seconds before each retry of a failing handler, e.g. "1,5,30"
 """
 import os
@@ -47,6 +48,7 @@ def nameko_config(service):
         "DATABASE_URL": database_url(service),
         "COORD_TOKENS_FILE": tokens_file,
         "max_workers": int(os.environ.get("COORD_MAX_WORKERS", 50)),
+        "DATABASE_POOL_SIZE": int(os.environ.get("DATABASE_POOL_SIZE", 10)),
         "OUTBOX_RELAY": os.environ.get("OUTBOX_RELAY", "on"),
     }
     if os.environ.get("EVENT_RETRY_DELAYS"):
