@@ -73,10 +73,8 @@ class Travel:
 
 
 @pytest.fixture
-def travel(tmp_path, database_templates):
-    path = tmp_path / "travel.db"
-    path.write_bytes(database_templates("travel").read_bytes())
-    return Travel(f"sqlite:///{path}")
+def travel(tmp_path, sqlite_databases):
+    return Travel(sqlite_databases.copy("travel", tmp_path))
 
 
 def test_a_funded_confirmation_opens_one_routed_case_with_its_entitlement(travel):
