@@ -176,7 +176,6 @@ class MailSender:
         message = EmailMessage()
         message["From"], message["To"] = self.settings.sender, row.to_address
         message["Subject"] = row.subject
-        message["Content-Language"] = row.language
         message["Message-ID"] = make_msgid(idstring=row.id)
         message.set_content(row.body)
         for spec in json.loads(row.attachments):
@@ -184,6 +183,8 @@ class MailSender:
             maintype, subtype = mimetype.split("/")
             message.add_attachment(content, maintype=maintype, subtype=subtype,
                                    filename=spec["filename"])
+        # Last: set_content and add_attachment move Content-* headers to the parts.
+        message["Content-Language"] = row.language
         return message
 
     def run(self):

@@ -23,6 +23,7 @@ COLOURS = {
     "party": (31, 95, 168), "observer-state": (0, 128, 128), "igo": (46, 139, 87),
     "ngo": (214, 120, 0), "secretariat": (60, 60, 60), "media": (190, 30, 45),
 }
+A6 = (105, 148)  # millimetres, portrait
 LABELS = {"party": "PARTY", "observer-state": "OBSERVER STATE", "igo": "IGO", "ngo": "NGO",
           "secretariat": "SECRETARIAT", "media": "MEDIA"}
 
@@ -70,7 +71,7 @@ def render_badge(*, name, affiliation, category, meeting_code, meeting_title, co
     organisation, the category's colour band and the QR code."""
     colour = COLOURS[category]
     pdf = new_document("\n".join((name, affiliation, meeting_code, meeting_title,
-                                  LABELS[category])), format="A6", title=f"Badge {name}")
+                                  LABELS[category])), format=A6, title=f"Badge {name}")
     pdf.set_auto_page_break(False)
     pdf.set_margins(6, 6, 6)
     pdf.add_page()
