@@ -1,12 +1,9 @@
 """Paper and mail as people get them: letters, lists, badges, the check-in desk's
 scans, and mails that arrive at a real SMTP server (aiosmtpd)."""
-import email
-import email.policy
-
-import pytest
 from aiosmtpd.controller import Controller
 
 from services.registration import badges
+from tests.mail_support import Inbox, RefusingInbox, smtp  # noqa: F401  (the fixture)
 from tests.paper_support import pdf_text, save_picture
 from tests.registration_support import confirmed, error_of
 from tests.support import free_port, nominate, schedule_meeting, wait_for
@@ -16,27 +13,6 @@ FRENCH = {"fr": {"title": "Deuxième réunion de la Conférence des Parties", "c
 VISA_DATA = {"title": "Dr.", "function": "Director of Chemicals", "nationality": "EGY",
              "date_of_birth": "1980-05-06", "passport_number": "A12345678",
              "passport_expires_on": "2030-01-31"}
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message received."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content,
-                                                      policy=email.policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 def test_a_french_letter_has_the_meeting_in_french_a_reference_and_visa_data(services):
@@ -137,7 +113,7 @@ def test_badges_are_scanned_at_their_own_meeting_only(services):
     error_of(registration.client.post(scans, json={"code": code}, as_="unon-dcs"), 403)
 
 
-def test_confirmation_mails_carry_the_letters_in_the_participants_language(services, smtp):
+def test_confirmation_mails_carry_the_letters_in_the_participants_language(services, smtp):  # noqa: F811
     controller, inbox = smtp
     registration = services.start("registration", SMTP_HOST="127.0.0.1",
                                   SMTP_PORT=controller.port, MAIL_FROM="mc@example.org",
@@ -183,5 +159,33 @@ def test_a_mail_waits_while_smtp_is_down_then_arrives(services):
             assert resent.status_code == 200 and resent.json()["status"] == "queued"
         wait_for(lambda: inbox.messages, timeout=60, message="the mail at the SMTP server")
         assert wait_for(lambda: mails()[0]["status"] == "sent", message="status sent")
+    finally:
+        controller.stop()
+
+
+def test_a_refused_mail_is_retried_then_failed_with_the_reason_and_can_be_resent(services):
+    inbox = RefusingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        registration = services.start("registration", SMTP_HOST="127.0.0.1",
+                                      SMTP_PORT=controller.port, MAIL_POLL_INTERVAL=0.2,
+                                      MAIL_RETRY_DELAYS="0.2,0.2")
+        meeting = schedule_meeting(registration)
+        person = confirmed(registration, meeting["id"])
+
+        def mail():
+            return registration.client.get("/mails", params={"about_id": person["id"]}
+                                           ).json()["items"][0]
+
+        failed = wait_for(lambda: mail()["status"] == "failed" and mail(), timeout=60,
+                          message="the mail given up on")
+        assert failed["attempts"] == 3 and "550" in failed["last_error"]
+        assert inbox.messages == []
+        inbox.accept = True
+        assert registration.client.post(f"/mails/{failed['id']}/resend").json()["status"] == \
+            "queued"
+        wait_for(lambda: inbox.messages, timeout=60, message="the resent mail")
+        error_of(registration.client.post(f"/mails/{failed['id']}/resend", as_="brs"), 403)
     finally:
         controller.stop()
