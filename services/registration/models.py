@@ -65,14 +65,13 @@ class Registration(Base):
     funded: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
-    # Personal data for visas: read only by mc and the participant's travel booker.
+    # Personal data for visas: read only by mc (usecases.check_personal_data_reader).
     title: Mapped[str | None] = mapped_column(String(60))
     function: Mapped[str | None] = mapped_column(String(300))
     nationality: Mapped[str | None] = mapped_column(String(3))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     passport_number: Mapped[str | None] = mapped_column(String(40))
     passport_expires_on: Mapped[date | None] = mapped_column(Date)
-    travel_booker: Mapped[str | None] = mapped_column(String(40))  # from travel's events
     checked_in_by: Mapped[str | None] = mapped_column(String(40))
     checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

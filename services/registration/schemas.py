@@ -77,7 +77,7 @@ class RegistrationCreateSchema(Schema):
     language = one_of(LANGUAGES, load_default="en", metadata={
         "description": "The language of the participant's letters and mails."})
     # Personal data for the visa letter: accepted here, shown only by
-    # GET /registrations/{id}/personal-data (mc and the participant's travel booker).
+    # GET /registrations/{id}/personal-data (mc).
     title = text(60, load_only=True, metadata={"description": "e.g. Dr., H.E. Mr."})
     function = text(300, load_only=True, metadata={"description": "e.g. Director, Ministry of Environment"})
     nationality = fields.String(validate=COUNTRY, load_only=True)

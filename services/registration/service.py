@@ -5,18 +5,19 @@ Partner secretariats call this API; every state change is published through the 
 """
 from importlib import resources
 
+from nameko.extensions import DependencyProvider
+
 from werkzeug.wrappers import Response
 
 from coord import mail
 from coord.auth import require
 from coord.errors import Invalid
-from coord.events import subscribe
 from coord.http import api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
 from services.registration import usecases
 from services.registration.exports import participants_csv, participants_pdf
-from services.registration.letters import render_letter
+from services.registration.letters import render_letter, typesetting
 from services.registration.models import MAIL_OUTBOX, Base
 from services.registration.schemas import (
     BadgeScanSchema, CheckInCardSchema, ConfirmSchema, ListQuery, MailListQuery, MailListSchema,
@@ -33,10 +34,18 @@ from services.registration.schemas import (
 ON_SITE = ("chb", "brs")  # partners who staff the registration desk at the venue
 
 
+class FontsWarmUp(DependencyProvider):
+    """Loads the fonts' data in the background as the service starts."""
+
+    def start(self):
+        self.container.spawn_managed_thread(typesetting.warm_up, identifier="fonts-warm-up")
+
+
 class RegistrationService(ServiceBase):
     name = "registration"
     db = Database(Base.metadata)
     mailer = mail.Mailer(Base.metadata, usecases.mail_attachment)
+    fonts = FontsWarmUp()
 
     def _run(self, usecase, *args):
         """One use case in one unit of work (one transaction, its events in the outbox)."""
@@ -127,7 +136,7 @@ class RegistrationService(ServiceBase):
          returns=PersonalDataSchema)
     def personal_data(self, request, caller, registration_id):
         """Title, function, nationality, birth date and passport, as the visa letter prints
-        them (mc, and the office that books this participant's travel)."""
+        them (mc only, for now: see usecases.check_personal_data_reader)."""
         return self._run(usecases.personal_data, caller, registration_id)
 
     @api("GET", "/registrations/<registration_id>/letters/<kind>", query=LetterQuery,
@@ -197,13 +206,6 @@ class RegistrationService(ServiceBase):
         require(caller, action="resend mail")
         with self.db.unit_of_work() as uow:
             return mail.resend(uow.session, MAIL_OUTBOX, mail_id)
-
-    @subscribe("travel")
-    def on_travel_event(self, envelope):
-        """Who books a participant's travel, so that office may read their visa data."""
-        with self.db.unit_of_work() as uow:
-            if uow.first_delivery(envelope["event_id"]):
-                usecases.record_travel_booker(uow, envelope)
 
     # Credentials
 

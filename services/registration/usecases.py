@@ -407,18 +407,12 @@ def personal_data(uow, caller, registration_id):
 
 
 def check_personal_data_reader(caller, registration):
-    """The one rule on who reads a participant's passport and birth data: the organiser,
-    and the organisation that books their travel (known from travel's events)."""
-    if caller not in (ORGANISER, registration.travel_booker):
-        raise Forbidden("Only the organiser and the office booking this participant's "
-                        "travel may read their personal data.")
-
-
-def record_travel_booker(uow, envelope):
-    """travel_case_opened / _rerouted: who books this participant's travel now."""
-    registration = uow.session.get(Registration, envelope["data"]["registration_id"])
-    if registration is not None:
-        registration.travel_booker = envelope["data"]["travel_owner"]
+    """The one rule on who reads a participant's passport and birth data. The organiser
+    does; the office that books their travel should too, once registration learns who
+    that is (travel decides it): consuming travel's events here would make registration
+    wait for the broker at start-up, which its /health must not."""
+    if caller != ORGANISER:
+        raise Forbidden("Only the organiser may read a participant's personal data.")
 
 
 # Credentials

@@ -78,6 +78,15 @@ def coverage(face):
     return frozenset(font.getBestCmap())
 
 
+def warm_up():
+    """Read every face's coverage and open the CJK collection ahead of the first name
+    or document, which would otherwise wait seconds for it."""
+    for face in FACES:
+        coverage(face)
+        if face.subset_per_document:
+            _truetype_subset(face.regular, face.collection_index, "\u4e00")
+
+
 def _needs_no_glyph(character):
     # Line breaks, tabs, joiners and direction marks shape text; they are never drawn.
     return unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp")

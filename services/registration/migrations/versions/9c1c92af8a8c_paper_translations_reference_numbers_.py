@@ -50,7 +50,6 @@ def upgrade():
         batch_op.add_column(sa.Column('date_of_birth', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('passport_number', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('passport_expires_on', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('travel_booker', sa.String(length=40), nullable=True))
     # Registrations made before numbers existed are numbered in the order they came.
     op.execute("""
         UPDATE registrations SET number = (
@@ -68,7 +67,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_index('uq_registration_number')
-        batch_op.drop_column('travel_booker')
         batch_op.drop_column('passport_expires_on')
         batch_op.drop_column('passport_number')
         batch_op.drop_column('date_of_birth')
