@@ -64,3 +64,22 @@ def test_the_flow_and_the_funding_race_hold_on_postgresql(postgresql_databases, 
              and len(feed_types(notifications)) == 4, message="one confirmation in the feed")
     registration.stop()  # before the databases are dropped
     notifications.stop()
+
+
+def test_concurrent_nominations_take_distinct_reference_numbers_on_postgresql(
+        postgresql_databases, services):
+    registration = services.start("registration",
+                                  DATABASE_URL=postgresql_databases("registration"))
+    meeting = schedule_meeting(registration)
+    references = []
+
+    def nominate_one(number):
+        references.append(nominate(registration, meeting["id"], number)["reference"])
+
+    racers = [threading.Thread(target=nominate_one, args=(number,)) for number in range(6)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert sorted(references) == [f"COP-2/REG/{n:04d}" for n in range(1, 7)]
+    registration.stop()  # before the database is dropped
