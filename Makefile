@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 export AMQP_URI ?= amqp://guest:guest@localhost:5672/
 
-.PHONY: run test migrate seed bench clean
+.PHONY: run test migrate seed bench clean fonts
+
+# Letters, lists and badges print every script with Debian's Noto fonts; the tests also
+# turn PDFs into pictures with pdftoppm (poppler-utils).
+FONTS := fonts-noto-core fonts-noto-cjk
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +22,14 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 migrate: $(BIN)/.installed
 	$(BIN)/python -m coord.migrations upgrade all
 
-run: migrate
+fonts:
+	@deploy/system-packages $(FONTS)
+
+run: migrate fonts
 	$(BIN)/python -m coord.devserver
 
 test: $(BIN)/.installed-test
+	@deploy/system-packages $(FONTS) poppler-utils
 	$(BIN)/python -m pytest
 
 clean:

@@ -1,10 +1,11 @@
 """The feed's tables. The outbox and inbox live in the same database (coord.db)."""
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from coord.db import UtcDateTime, add_messaging_tables
+from coord.mail import add_mail_table
 from services.notifications.domain import entry_is_late
 
 
@@ -13,6 +14,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+MAIL_OUTBOX = add_mail_table(Base.metadata)
 
 
 class FeedEntry(Base):
@@ -62,3 +64,20 @@ class WaitingItem(Base):
     late: Mapped[bool] = mapped_column(Boolean)
     latest_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the latest event's time
     entry_id: Mapped[str] = mapped_column(ForeignKey("feed_entries.id"))
+
+
+class DigestAddress(Base):
+    """An address an organisation gave for its daily digest. Digests go to it only once
+    the organisation has confirmed it with the code mailed there."""
+
+    __tablename__ = "digest_addresses"
+    __table_args__ = (Index("uq_digest_address", "organisation", "address", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(40), index=True)
+    address: Mapped[str] = mapped_column(String(254))
+    code_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the mailed code
+    status: Mapped[str] = mapped_column(String(20))  # pending | confirmed
+    last_sent_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -92,3 +92,31 @@ class WaitingCountSchema(Schema):
 
 class WaitingOverviewSchema(Schema):
     organisations = fields.List(fields.Nested(WaitingCountSchema), required=True)
+
+
+class DigestAddressCreateSchema(Schema):
+    address = fields.Email(required=True, validate=validate.Length(max=254))
+    organisation = fields.String(validate=validate.OneOf(ORGANISATIONS), metadata={
+        "description": "Whose digest (mc only; others give addresses for their own)."})
+
+
+class DigestAddressConfirmSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class DigestAddressSchema(Schema):
+    id = fields.String(required=True)
+    organisation = fields.String(required=True)
+    address = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("pending", "confirmed")))
+    last_sent_on = fields.Date(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+    confirmed_at = fields.AwareDateTime(allow_none=True)
+
+
+class DigestAddressListSchema(Schema):
+    items = fields.List(fields.Nested(DigestAddressSchema), required=True)
+
+
+class DigestMailRunSchema(Schema):
+    queued = fields.Integer(required=True)

@@ -6,17 +6,22 @@ page that shows it all live.
 """
 from urllib.parse import urlencode
 
+from nameko.timer import timer
 from werkzeug.wrappers import Response
 
+from coord.auth import require
 from coord.db import utcnow
+from coord.errors import Conflict
+from coord.mail import Mailer
 from coord.events import subscribe
 from coord.http import api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
-from services.notifications import atom, digest, page, stream, usecases
+from services.notifications import atom, digest, digest_mail, page, stream, usecases
 from services.notifications.models import Base
 from services.notifications.schemas import (
-    AtomQuery, DigestQuery, DigestSchema, FeedEntrySchema, FeedQuery, StreamQuery,
+    DigestAddressConfirmSchema, DigestAddressCreateSchema, DigestAddressListSchema,
+    DigestAddressSchema, DigestMailRunSchema, AtomQuery, DigestQuery, DigestSchema, FeedEntrySchema, FeedQuery, StreamQuery,
     WaitingOverviewSchema,
 )
 
@@ -24,6 +29,7 @@ from services.notifications.schemas import (
 class NotificationsService(ServiceBase):
     name = "notifications"
     db = Database(Base.metadata)
+    mailer = Mailer(Base.metadata, digest_mail.no_attachments)
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
@@ -94,6 +100,45 @@ class NotificationsService(ServiceBase):
     def _digest(self, caller, query):
         with self.db.unit_of_work() as uow:
             return usecases.digest(uow, query.get("owner", caller), utcnow())
+
+    @api("POST", "/digest-addresses", body=DigestAddressCreateSchema,
+         returns=DigestAddressSchema, status=201)
+    def add_digest_address(self, request, caller, body):
+        """Give an address for the organisation's daily digest; a code is mailed there."""
+        with self.db.unit_of_work() as uow:
+            return digest_mail.add_address(uow, caller, body, self.mailer)
+
+    @api("POST", "/digest-addresses/<address_id>/confirm", body=DigestAddressConfirmSchema,
+         returns=DigestAddressSchema)
+    def confirm_digest_address(self, request, caller, address_id, body):
+        """Confirm an address with the code mailed to it; digests go only to such."""
+        with self.db.unit_of_work() as uow:
+            return digest_mail.confirm_address(uow, caller, address_id, body["code"])
+
+    @api("GET", "/digest-addresses", returns=DigestAddressListSchema)
+    def list_digest_addresses(self, request, caller):
+        """The organisation's digest addresses (mc: everyone's)."""
+        with self.db.unit_of_work() as uow:
+            return digest_mail.list_addresses(uow, caller)
+
+    @api("POST", "/digest-mails", returns=DigestMailRunSchema)
+    def send_digest_mails(self, request, caller):
+        """Send today's digests now, to addresses not yet sent one today (mc)."""
+        require(caller, action="send the daily digests")
+        if not self.mailer:
+            raise Conflict("This service sends no mail (no SMTP_HOST is set).",
+                           code="mail_not_configured")
+        return {"queued": self._send_digests()}
+
+    @timer(interval=600)
+    def send_digest_mails_daily(self):
+        """Each day's digests, once a day (checked every ten minutes)."""
+        if self.mailer:
+            self._send_digests()
+
+    def _send_digests(self):
+        with self.db.unit_of_work() as uow:
+            return digest_mail.send_daily_digests(uow, utcnow())
 
     @api("GET", "/", public=True, content_types=("text/html",))
     def staff_page(self, request):

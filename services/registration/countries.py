@@ -18,6 +18,7 @@ class Country:
     funding_eligible: bool
     least_developed: bool
     small_island_developing: bool
+    un_name: str  # as UN lists of participants print it: "Republic of Moldova"
 
     @property
     def priority(self):
@@ -25,17 +26,23 @@ class Country:
         return self.least_developed or self.small_island_developing
 
 
+def _rows(filename):
+    text = resources.files(__package__).joinpath(f"data/{filename}").read_text("utf-8")
+    return csv.DictReader(text.splitlines())
+
+
 @lru_cache(maxsize=1)
 def all_countries():
-    text = resources.files(__package__).joinpath("data/countries.csv").read_text("utf-8")
+    un_names = {row["alpha3"]: row["un_name"] for row in _rows("un_names.csv")}
     return {
         row["alpha3"]: Country(
             alpha3=row["alpha3"], name=row["name"], region=row["region"],
             funding_eligible=row["funding_eligible"] == "true",
             least_developed=row["least_developed"] == "true",
             small_island_developing=row["small_island_developing"] == "true",
+            un_name=un_names.get(row["alpha3"], row["name"]),
         )
-        for row in csv.DictReader(text.splitlines())
+        for row in _rows("countries.csv")
     }
 
 

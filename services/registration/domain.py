@@ -20,7 +20,7 @@ CATEGORIES = ("party", "observer-state", "igo", "ngo", "secretariat", "media")
 PARTY = "party"
 
 LETTER_KINDS = ("confirmation", "visa")
-LETTER_LANGUAGES = ("en", "fr", "es")
+LETTER_LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")  # those with templates
 
 # Credentials of Parties' representatives (rules of procedure: issued by the Head of
 # State or Government or the Minister for Foreign Affairs; "other" covers, e.g., the
@@ -132,12 +132,19 @@ def credentials_standing(statuses):
     return "none"
 
 
-def group_participants(participants):
-    """The list of participants: by category (UN order), then country name, then name.
+STATE_CATEGORIES = (PARTY, "observer-state")  # listed by country; the rest by organisation
 
-    `participants`: dicts with at least category, country, country_name, family_name and
-    given_name. Returns [{"category", "countries": [{"country", "country_name",
-    "participants": [...]}]}], empty groups left out.
+
+def group_participants(participants):
+    """The list of participants as the UN issues it: Parties, then observer States, each by
+    country in English alphabetical order of UN short names; then IGOs, NGOs, the
+    secretariat and media, each by organisation; people by family then given name.
+
+    `participants`: dicts with at least category, country, country_name (the UN short
+    name), organisation, family_name and given_name. Returns [{"category", "countries":
+    [{"country", "country_name", "participants"}]}] for States and [{"category",
+    "organisations": [{"organisation", "participants"}]}] for the others; empty
+    categories are left out.
     """
     def person(p):
         return (p["family_name"].casefold(), p["given_name"].casefold())
@@ -145,10 +152,19 @@ def group_participants(participants):
     groups = []
     for category in CATEGORIES:
         in_category = [p for p in participants if p["category"] == category]
-        countries = sorted({(p["country_name"], p["country"]) for p in in_category})
-        if countries:
+        if not in_category:
+            continue
+        if category in STATE_CATEGORIES:
+            countries = sorted({(p["country_name"], p["country"]) for p in in_category},
+                               key=lambda pair: (pair[0].casefold(), pair[1]))
             groups.append({"category": category, "countries": [
                 {"country": code, "country_name": name, "participants": sorted(
                     (p for p in in_category if p["country"] == code), key=person)}
                 for name, code in countries]})
+        else:
+            names = sorted({p["organisation"] for p in in_category}, key=str.casefold)
+            groups.append({"category": category, "organisations": [
+                {"organisation": name, "participants": sorted(
+                    (p for p in in_category if p["organisation"] == name), key=person)}
+                for name in names]})
     return groups

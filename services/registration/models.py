@@ -1,10 +1,11 @@
 """Registration's tables. The outbox and inbox live in the same database (coord.db)."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coord.db import UtcDateTime, add_messaging_tables
+from coord.mail import add_mail_table
 
 
 class Base(DeclarativeBase):
@@ -12,6 +13,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+MAIL_OUTBOX = add_mail_table(Base.metadata)
 
 
 class Meeting(Base):
@@ -26,6 +28,8 @@ class Meeting(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     symbol_prefix: Mapped[str] = mapped_column(String(60))
+    # {language: {"title": ..., "city": ...}} for languages other than English
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -36,6 +40,7 @@ class Registration(Base):
     __tablename__ = "registrations"
     __table_args__ = (
         Index("uq_registration_email", "meeting_id", "email", unique=True),
+        Index("uq_registration_number", "meeting_id", "number", unique=True),
         # At most one funded participant per country per meeting, held by the database
         # itself so two racing confirmations cannot both win. A withdrawn participant
         # keeps `funded` (travel cancels the case) but frees the country's place.
@@ -45,6 +50,7 @@ class Registration(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 42 in the reference COP-2/REG/0042
     given_name: Mapped[str] = mapped_column(String(120))
     family_name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254))
@@ -58,10 +64,25 @@ class Registration(Base):
     priority: Mapped[bool] = mapped_column(Boolean)
     funded: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    # Personal data for visas: read only by mc (usecases.check_personal_data_reader).
+    title: Mapped[str | None] = mapped_column(String(60))
+    function: Mapped[str | None] = mapped_column(String(300))
+    nationality: Mapped[str | None] = mapped_column(String(3))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    passport_number: Mapped[str | None] = mapped_column(String(40))
+    passport_expires_on: Mapped[date | None] = mapped_column(Date)
     checked_in_by: Mapped[str | None] = mapped_column(String(40))
     checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    meeting: Mapped[Meeting] = relationship(lazy="joined")
+
+    @property
+    def reference(self):
+        """The reference a person reads and quotes: COP-2/REG/0042."""
+        return f"{self.meeting.code}/REG/{self.number:04d}"
 
 
 class Credentials(Base):

@@ -4,7 +4,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coord.http import PageQuery
-from coord.vocabulary import REGIONS
+from coord.vocabulary import LANGUAGES, REGIONS
 from services.registration import domain
 from services.registration.domain import CATEGORIES, MEETING_KINDS, STATUSES
 
@@ -27,6 +27,13 @@ def require_when(data, field, condition, message):
         raise ValidationError({field: [message]})
 
 
+class MeetingTranslationSchema(Schema):
+    """A meeting's title and venue in one language (as the letters and lists print them)."""
+
+    title = text(300)
+    city = text(100)
+
+
 class MeetingCreateSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$", error="Letters, digits, '.' and '-', e.g. COP-2."))
@@ -38,6 +45,12 @@ class MeetingCreateSchema(Schema):
     ends_on = fields.Date(required=True, validate=MEETING_DATE)
     symbol_prefix = fields.String(required=True, validate=[validate.Length(max=60), validate.Regexp(
         r"^[A-Z][A-Za-z0-9.]*(/[A-Za-z0-9.]+)+$", error="A UN symbol prefix, e.g. UNEP/MC/COP.2.")])
+    translations = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+        values=fields.Nested(MeetingTranslationSchema), load_default=dict, metadata={
+            "description": 'Title and city per language, e.g. {"fr": {"title": "Deuxième '
+                           'réunion de la Conférence des Parties", "city": "Genève"}}; '
+                           "letters and lists in a language without one print the English."})
 
 
 class MeetingSchema(MeetingCreateSchema):
@@ -61,10 +74,36 @@ class RegistrationCreateSchema(Schema):
     organisation = text(300, required=True)
     funding_requested = fields.Boolean(load_default=False)
     visa_letter_requested = fields.Boolean(load_default=False)
+    language = one_of(LANGUAGES, load_default="en", metadata={
+        "description": "The language of the participant's letters and mails."})
+    # Personal data for the visa letter: accepted here, shown only by
+    # GET /registrations/{id}/personal-data (mc).
+    title = text(60, load_only=True, metadata={"description": "e.g. Dr., H.E. Mr."})
+    function = text(300, load_only=True, metadata={"description": "e.g. Director, Ministry of Environment"})
+    nationality = fields.String(validate=COUNTRY, load_only=True)
+    date_of_birth = fields.Date(load_only=True, validate=validate.Range(
+        min=date(1900, 1, 1), max=date(2100, 12, 31)))
+    passport_number = fields.String(load_only=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9]{5,20}$", error="5 to 20 letters and digits, as printed in the passport."))
+    passport_expires_on = fields.Date(load_only=True, validate=MEETING_DATE)
+
+
+class PersonalDataSchema(Schema):
+    """What a visa letter prints about a participant beyond their name."""
+
+    registration_id = fields.String(required=True, attribute="id")
+    reference = fields.String(required=True)
+    title = fields.String(allow_none=True)
+    function = fields.String(allow_none=True)
+    nationality = fields.String(allow_none=True)
+    date_of_birth = fields.Date(allow_none=True)
+    passport_number = fields.String(allow_none=True)
+    passport_expires_on = fields.Date(allow_none=True)
 
 
 class RegistrationSchema(RegistrationCreateSchema):
     id = fields.String(required=True)
+    reference = fields.String(required=True, metadata={"description": "e.g. COP-2/REG/0042"})
     meeting_id = fields.String(required=True)
     region = one_of(REGIONS, required=True)
     funding_eligible = fields.Boolean(required=True)
@@ -102,8 +141,14 @@ class LetterQuery(Schema):
     lang = one_of(domain.LETTER_LANGUAGES, load_default="en")
 
 
+class ListQuery(Schema):
+    lang = one_of(LANGUAGES, load_default="en", metadata={
+        "description": "The language of the PDF list's headings and the meeting's title."})
+
+
 class ParticipantSchema(Schema):
     id = fields.String(required=True)
+    title = fields.String(allow_none=True)
     given_name = fields.String(required=True)
     family_name = fields.String(required=True)
     organisation = fields.String(required=True)
@@ -116,9 +161,17 @@ class ParticipantCountrySchema(Schema):
     participants = fields.List(fields.Nested(ParticipantSchema), required=True)
 
 
+class ParticipantOrganisationSchema(Schema):
+    organisation = fields.String(required=True)
+    participants = fields.List(fields.Nested(ParticipantSchema), required=True)
+
+
 class ParticipantCategorySchema(Schema):
     category = one_of(CATEGORIES, required=True)
-    countries = fields.List(fields.Nested(ParticipantCountrySchema), required=True)
+    countries = fields.List(fields.Nested(ParticipantCountrySchema), metadata={
+        "description": "Parties and observer States: by UN short name."})
+    organisations = fields.List(fields.Nested(ParticipantOrganisationSchema), metadata={
+        "description": "IGOs, NGOs, secretariat and media: by organisation."})
 
 
 class ParticipantListSchema(Schema):
@@ -126,6 +179,8 @@ class ParticipantListSchema(Schema):
 
     meeting_id = fields.String(required=True)
     meeting_code = fields.String(required=True)
+    edition = one_of(("provisional", "final"), required=True, metadata={
+        "description": "provisional until the meeting has ended, then final"})
     total = fields.Integer(required=True)
     categories = fields.List(fields.Nested(ParticipantCategorySchema), required=True)
 
@@ -281,3 +336,53 @@ class SideEventDecisionSchema(DecisionSchema):
 
 class SideEventListQuery(PageQuery):
     status = one_of(domain.SIDE_EVENT_STATUSES)
+
+
+# Badges and the check-in desk
+
+class BadgeScanSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "What the QR code on the badge says (or what the desk typed)."})
+
+
+class CheckInCardSchema(Schema):
+    """What the desk sees after a scan: enough to recognise the person, no personal data."""
+
+    registration_id = fields.String(required=True, attribute="id")
+    reference = fields.String(required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    category = one_of(CATEGORIES, required=True)
+    country = fields.String(required=True)
+    organisation = fields.String(required=True)
+    status = one_of(STATUSES, required=True)
+    checked_in_at = fields.AwareDateTime(allow_none=True)
+
+
+# Mail
+
+class MailListQuery(Schema):
+    status = one_of(("queued", "sent", "failed"))
+    about_id = fields.String(metadata={"description": "e.g. a registration's id"})
+
+
+class MailSchema(Schema):
+    id = fields.String(required=True)
+    to = fields.String(required=True)
+    subject = fields.String(required=True)
+    language = fields.String(required=True)
+    kind = fields.String(required=True)
+    about_id = fields.String(allow_none=True)
+    attachments = fields.List(fields.String(), required=True)
+    status = one_of(("queued", "sent", "failed"), required=True)
+    attempts = fields.Integer(required=True)
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.AwareDateTime(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    sent_at = fields.AwareDateTime(allow_none=True)
+
+
+class MailListSchema(Schema):
+    """The newest mails (at most 100), newest first."""
+
+    items = fields.List(fields.Nested(MailSchema), required=True)

@@ -3,19 +3,26 @@ letters (CONTRACT.md, port 8001).
 
 Partner secretariats call this API; every state change is published through the outbox.
 """
+from importlib import resources
+
+from nameko.extensions import DependencyProvider
+
 from werkzeug.wrappers import Response
 
+from coord import mail
 from coord.auth import require
 from coord.errors import Invalid
 from coord.http import api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
 from services.registration import usecases
-from services.registration.exports import participants_csv
-from services.registration.letters import render_letter
-from services.registration.models import Base
+from services.registration.exports import participants_csv, participants_pdf
+from services.registration.letters import render_letter, typesetting
+from services.registration.models import MAIL_OUTBOX, Base
 from services.registration.schemas import (
-    ConfirmSchema, CredentialsCreateSchema, CredentialsListQuery, CredentialsReportSchema,
+    BadgeScanSchema, CheckInCardSchema, ConfirmSchema, ListQuery, MailListQuery, MailListSchema,
+    MailSchema,
+    PersonalDataSchema, CredentialsCreateSchema, CredentialsListQuery, CredentialsReportSchema,
     CredentialsReviewSchema, CredentialsSchema, LetterQuery, MeetingCreateSchema,
     MeetingListQuery, MeetingSchema, ObserverDecisionSchema, ObserverListQuery,
     ObserverRequestCreateSchema, ObserverRequestSchema, ParticipantListSchema,
@@ -27,9 +34,18 @@ from services.registration.schemas import (
 ON_SITE = ("chb", "brs")  # partners who staff the registration desk at the venue
 
 
+class FontsWarmUp(DependencyProvider):
+    """Loads the fonts' data in the background as the service starts."""
+
+    def start(self):
+        self.container.spawn_managed_thread(typesetting.warm_up, identifier="fonts-warm-up")
+
+
 class RegistrationService(ServiceBase):
     name = "registration"
     db = Database(Base.metadata)
+    mailer = mail.Mailer(Base.metadata, usecases.mail_attachment)
+    fonts = FontsWarmUp()
 
     def _run(self, usecase, *args):
         """One use case in one unit of work (one transaction, its events in the outbox)."""
@@ -95,7 +111,8 @@ class RegistrationService(ServiceBase):
     def confirm(self, request, caller, registration_id, body):
         """Confirm a nominee, funded or not (mc)."""
         require(caller, action="confirm registrations")
-        return self._run(usecases.confirm, caller, registration_id, body["funded"])
+        return self._run(usecases.confirm, caller, registration_id, body["funded"],
+                         self.mailer)
 
     @api("POST", "/registrations/<registration_id>/reject", returns=RegistrationSchema)
     def reject(self, request, caller, registration_id):
@@ -115,25 +132,80 @@ class RegistrationService(ServiceBase):
         require(caller, *ON_SITE, action="check participants in")
         return self._run(usecases.check_in, caller, registration_id)
 
+    @api("GET", "/registrations/<registration_id>/personal-data",
+         returns=PersonalDataSchema)
+    def personal_data(self, request, caller, registration_id):
+        """Title, function, nationality, birth date and passport, as the visa letter prints
+        them (mc only, for now: see usecases.check_personal_data_reader)."""
+        return self._run(usecases.personal_data, caller, registration_id)
+
     @api("GET", "/registrations/<registration_id>/letters/<kind>", query=LetterQuery,
          content_types=("application/pdf",))
     def letter(self, request, caller, registration_id, kind, query):
-        """A confirmation or visa-support letter as PDF, in English, French or Spanish."""
+        """A confirmation or visa-support letter as PDF, in any language with templates
+        (en, fr, es, ar, zh, ru); the meeting's title and city in that language when the
+        meeting has them, else in English with a note saying so."""
         facts = self._run(usecases.letter_facts, registration_id, kind)
-        filename = f"{facts.meeting_code}-{kind}-{query['lang']}-{registration_id[:8]}.pdf"
-        return Response(render_letter(kind, query["lang"], facts), mimetype="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{filename}"'})
+        return _pdf(render_letter(kind, query["lang"], facts),
+                    f"{facts.meeting_code}-{kind}-{query['lang']}-{registration_id[:8]}.pdf")
 
-    @api("GET", "/meetings/<meeting_id>/participants", returns=ParticipantListSchema,
-         content_types=("text/csv",))
-    def participants(self, request, caller, meeting_id):
-        """The list of participants, by category then country; CSV with Accept: text/csv."""
+    @api("GET", "/meetings/<meeting_id>/participants", query=ListQuery,
+         returns=ParticipantListSchema, content_types=("text/csv", "application/pdf"))
+    def participants(self, request, caller, meeting_id, query):
+        """The list of participants as the UN issues it (Parties, observer States, then
+        organisations), provisional until the meeting ends; JSON, CSV
+        (Accept: text/csv) or PDF (Accept: application/pdf, in `lang`)."""
         listing = self._run(usecases.participants, meeting_id)
-        if request.accept_mimetypes.best_match(("application/json", "text/csv")) != "text/csv":
-            return listing
-        return Response(participants_csv(listing), mimetype="text/csv", headers={
-            "Content-Disposition":
-                f'attachment; filename="{listing["meeting_code"]}-participants.csv"'})
+        wanted = request.accept_mimetypes.best_match(
+            ("application/json", "text/csv", "application/pdf"))
+        name = f"{listing['meeting_code']}-participants-{listing['edition']}"
+        if wanted == "application/pdf":
+            return _pdf(participants_pdf(listing, query["lang"]), f"{name}.pdf")
+        if wanted == "text/csv":
+            return Response(participants_csv(listing), mimetype="text/csv", headers={
+                "Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return listing
+
+    # Badges and the check-in desk
+
+    @api("GET", "/registrations/<registration_id>/badge", content_types=("application/pdf",))
+    def badge(self, request, caller, registration_id):
+        """The participant's badge: A6, name, country or organisation, category colour and
+        a signed QR code for the check-in desk (mc, chb, brs)."""
+        require(caller, *ON_SITE, action="print badges")
+        pdf, reference = self._run(usecases.badge, registration_id)
+        return _pdf(pdf, f"badge-{reference.replace('/', '-')}.pdf")
+
+    @api("POST", "/meetings/<meeting_id>/badge-scans", body=BadgeScanSchema,
+         returns=CheckInCardSchema)
+    def scan_badge(self, request, caller, meeting_id, body):
+        """Who a scanned or typed badge code belongs to, at this meeting's desk (mc, chb,
+        brs): a forged code, or one of another meeting, is refused and logged."""
+        require(caller, *ON_SITE, action="scan badges")
+        return self._run(usecases.scan_badge, meeting_id, body["code"])
+
+    @api("GET", "/check-in", public=True, content_types=("text/html",))
+    def check_in_page(self, request):
+        """The on-site desk's page: scan or type a badge code, see the person, check in."""
+        page = resources.files("services.registration").joinpath("static", "check-in.html")
+        return Response(page.read_bytes(), mimetype="text/html",
+                        headers={"Cache-Control": "no-cache"})
+
+    # Mail
+
+    @api("GET", "/mails", query=MailListQuery, returns=MailListSchema)
+    def list_mails(self, request, caller, query):
+        """The mail outbox, newest first: what was sent, what waits and why (mc)."""
+        require(caller, action="read the mail outbox")
+        with self.db.unit_of_work() as uow:
+            return {"items": mail.list_mails(uow.session, MAIL_OUTBOX, **query)}
+
+    @api("POST", "/mails/<mail_id>/resend", returns=MailSchema)
+    def resend_mail(self, request, caller, mail_id):
+        """Send a mail again (mc): a failed one, or one the recipient lost."""
+        require(caller, action="resend mail")
+        with self.db.unit_of_work() as uow:
+            return mail.resend(uow.session, MAIL_OUTBOX, mail_id)
 
     # Credentials
 
@@ -222,6 +294,11 @@ class RegistrationService(ServiceBase):
     def list_side_events(self, request, caller, meeting_id, query):
         """A meeting's side events, by status."""
         return self._run(usecases.list_side_events, meeting_id, query)
+
+
+def _pdf(content, filename):
+    return Response(content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 SERVICE = RegistrationService

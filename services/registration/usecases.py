@@ -2,27 +2,33 @@
 
 Entrypoints call these; tests can too, with a unit of work on a scratch database.
 """
+import logging
 import uuid
 from datetime import date
+from types import SimpleNamespace
 
 from marshmallow import ValidationError
-from sqlalchemy import extract, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.exc import IntegrityError
 
 from coord.db import utcnow
 from coord.envelope import Event
-from coord.errors import Conflict, Invalid, NotFound
+from coord.errors import Conflict, Forbidden, Invalid, NotFound
+from coord.mail import queue_mail
 from coord.http import decode_cursor, keyset_slice, page
 from coord.vocabulary import ORGANISER
-from services.registration import delegation_csv, domain
+from services.registration import badges, delegation_csv, domain
 from services.registration.countries import country
-from services.registration.letters import LetterFacts
+from services.registration.letters import LetterFacts, render_letter, translated
+from services.registration.letters.typesetting import check_printable
 from services.registration.models import (
-    AdmittedObserver, Credentials, Meeting, ObserverRequest, Registration, SideEvent,
+    MAIL_OUTBOX, AdmittedObserver, Credentials, Meeting, ObserverRequest, Registration,
+    SideEvent,
 )
 from services.registration.schemas import RegistrationCreateSchema
 
 NOMINATION = RegistrationCreateSchema()
+log = logging.getLogger(__name__)
 
 
 def _get(session, model, id_, name):
@@ -79,6 +85,9 @@ def _filtered(statement, model, query, *names):
 def schedule_meeting(uow, caller, data):
     domain.check_meeting_dates(data["starts_on"], data["ends_on"])
     country(data["country"])
+    check_printable({"title": data["title"], "city": data["city"], **{
+        f"translations.{language}.{name}": value
+        for language, fields in data["translations"].items() for name, value in fields.items()}})
     if uow.session.scalar(select(Meeting.id).where(Meeting.code == data["code"])):
         raise Conflict(f"A meeting with code {data['code']} already exists.",
                        code="duplicate", fields={"code": ["Already used."]})
@@ -90,7 +99,7 @@ def schedule_meeting(uow, caller, data):
         data={"code": meeting.code, "title": meeting.title, "kind": meeting.kind,
               "city": meeting.city, "country": meeting.country,
               "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
-              "symbol_prefix": meeting.symbol_prefix}))
+              "symbol_prefix": meeting.symbol_prefix, "translations": meeting.translations}))
     return meeting
 
 
@@ -106,13 +115,14 @@ def list_meetings(uow, query):
 # Registrations
 
 def register(uow, caller, meeting_id, data):
-    meeting = get_meeting(uow, meeting_id)
+    meeting = _locked_meeting(uow, meeting_id)
     origin = country(data["country"])
+    _check_person(data)
     email = data["email"].lower()
     if _registered_emails(uow, meeting, [email]):
         raise Conflict(f"{email} is already registered for {meeting.code}.",
                        code="duplicate", fields={"email": ["Already registered."]})
-    registration = _add_registration(uow, meeting, data, origin)
+    registration = _add_registration(uow, meeting, data, origin, _next_number(uow, meeting))
     _flush_or_conflict(uow, f"{email} is already registered for {meeting.code}.")
     _emit_registration(uow, "registration_submitted", registration, caller, meeting,
                        owner=ORGANISER)
@@ -121,13 +131,14 @@ def register(uow, caller, meeting_id, data):
 
 def register_delegation(uow, caller, meeting_id, raw_csv):
     """A delegation's nominations from CSV: every row or none (400 naming each bad row)."""
-    meeting = get_meeting(uow, meeting_id)
+    meeting = _locked_meeting(uow, meeting_id)
     rows, errors = delegation_csv.read_rows(raw_csv)
     nominations = []
     for number, cells in rows:
         try:
             data = NOMINATION.load(cells)
             nominations.append((number, data, country(data["country"])))
+            _check_person(data)
         except ValidationError as exc:
             errors[delegation_csv.row_label(number)] = exc.messages
         except Invalid as exc:
@@ -137,8 +148,9 @@ def register_delegation(uow, caller, meeting_id, raw_csv):
         raise Invalid(f"{len(errors)} row(s) of the file are not valid; nothing was imported.",
                       code="invalid_rows", fields=dict(sorted(
                           errors.items(), key=lambda item: int(item[0].split()[-1]))))
-    registrations = [_add_registration(uow, meeting, data, origin)
-                     for _, data, origin in nominations]
+    first = _next_number(uow, meeting)
+    registrations = [_add_registration(uow, meeting, data, origin, first + offset)
+                     for offset, (_, data, origin) in enumerate(nominations)]
     _flush_or_conflict(uow, f"Someone in the file was just registered for {meeting.code}.")
     for registration in registrations:
         _emit_registration(uow, "registration_submitted", registration, caller, meeting,
@@ -168,10 +180,32 @@ def _registered_emails(uow, meeting, emails):
         Registration.meeting_id == meeting.id, Registration.email.in_(lowered))))
 
 
-def _add_registration(uow, meeting, data, origin):
+def _locked_meeting(uow, meeting_id):
+    """The meeting, its row locked (PostgreSQL) so that concurrent nominations take
+    reference numbers one after the other."""
+    meeting = uow.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id).with_for_update())
+    if meeting is None:
+        raise NotFound(f"No meeting with id {meeting_id}.")
+    return meeting
+
+
+def _next_number(uow, meeting):
+    return (uow.session.scalar(select(func.max(Registration.number)).where(
+        Registration.meeting_id == meeting.id)) or 0) + 1
+
+
+def _check_person(data):
+    """What letters and badges print about a person must be printable (400 otherwise)."""
+    check_printable({name: data.get(name) for name in (
+        "given_name", "family_name", "organisation", "title", "function")})
+
+
+def _add_registration(uow, meeting, data, origin, number):
     now = utcnow()
     registration = Registration(
-        id=str(uuid.uuid4()), meeting_id=meeting.id, email=data["email"].lower(),
+        id=str(uuid.uuid4()), meeting_id=meeting.id, meeting=meeting, number=number,
+        email=data["email"].lower(),
         country=origin.alpha3, region=origin.region, funding_eligible=origin.funding_eligible,
         priority=origin.priority, funded=False, status=domain.NOMINATED,
         created_at=now, updated_at=now,
@@ -180,7 +214,7 @@ def _add_registration(uow, meeting, data, origin):
     return registration
 
 
-def confirm(uow, caller, registration_id, funded):
+def confirm(uow, caller, registration_id, funded, send_mail=False):
     registration = _locked(uow, Registration, registration_id, "registration")
     new_status = domain.next_status(registration.status, "confirm")
     if funded:
@@ -192,7 +226,48 @@ def confirm(uow, caller, registration_id, funded):
         domain.check_funding(country_name=origin.name, eligible=origin.funding_eligible,
                              funded_from_country=bool(funded_already))
     registration.funded = funded
-    return _move(uow, caller, registration, new_status, "registration_confirmed")
+    _move(uow, caller, registration, new_status, "registration_confirmed")
+    if send_mail:
+        _queue_letters(uow, registration)
+    return registration
+
+
+LETTER_MAIL = {
+    "en": ("Your registration for {title} is confirmed ({reference})",
+           "Dear {name},\n\nYour registration for the {title} ({code}) in {city} is confirmed. "
+           "Your letters are attached.\n\nSecretariat of the Minamata Convention on Mercury\n"),
+    "fr": ("Votre inscription à la {title} est confirmée ({reference})",
+           "Madame, Monsieur,\n\nVotre inscription à la {title} ({code}), à {city}, est "
+           "confirmée. Vos lettres sont jointes.\n\nSecrétariat de la Convention de Minamata "
+           "sur le mercure\n"),
+    "es": ("Su inscripción en la {title} está confirmada ({reference})",
+           "Estimado/a {name}:\n\nSu inscripción en la {title} ({code}), en {city}, está "
+           "confirmada. Adjuntamos sus cartas.\n\nSecretaría del Convenio de Minamata sobre el "
+           "Mercurio\n"),
+}
+
+
+def _queue_letters(uow, registration):
+    """The confirmation (and the visa letter, if asked for) to the nomination's address,
+    in the participant's language (English where no mail wording exists yet)."""
+    meeting = registration.meeting
+    language = registration.language if registration.language in LETTER_MAIL else "en"
+    letter_language = (registration.language
+                       if registration.language in domain.LETTER_LANGUAGES else "en")
+    title, _ = translated(meeting.title, meeting.translations or {}, language, "title")
+    city, _ = translated(meeting.city, meeting.translations or {}, language, "city")
+    subject, body = LETTER_MAIL[language]
+    facts = {"title": title, "city": city, "code": meeting.code,
+             "reference": registration.reference,
+             "name": f"{registration.given_name} {registration.family_name}"}
+    kinds = ("confirmation", "visa") if registration.visa_letter_requested else ("confirmation",)
+    queue_mail(uow.session, MAIL_OUTBOX, to=registration.email,
+               subject=subject.format(**facts), body=body.format(**facts), language=language,
+               kind="letters", about_id=registration.id, attachments=[
+                   {"letter": kind, "registration_id": registration.id,
+                    "lang": letter_language,
+                    "filename": f"{meeting.code}-{kind}-{letter_language}.pdf"}
+                   for kind in kinds])
 
 
 def reject(uow, caller, registration_id):
@@ -246,18 +321,24 @@ def list_registrations(uow, meeting_id, query):
     return _page_by_id(uow, statement, Registration, query)
 
 
-def participants(uow, meeting_id):
-    """The list of participants (confirmed and checked in), grouped for publication."""
+def participants(uow, meeting_id, today=None):
+    """The list of participants (confirmed and checked in), grouped for publication:
+    provisional until the meeting has ended, final after."""
     meeting = get_meeting(uow, meeting_id)
     people = [
-        {"id": r.id, "given_name": r.given_name, "family_name": r.family_name,
-         "organisation": r.organisation, "status": r.status, "category": r.category,
-         "country": r.country, "country_name": country(r.country).name}
+        {"id": r.id, "title": r.title, "given_name": r.given_name,
+         "family_name": r.family_name, "organisation": r.organisation, "status": r.status,
+         "category": r.category, "country": r.country,
+         "country_name": country(r.country).un_name}
         for r in uow.session.scalars(select(Registration).where(
             Registration.meeting_id == meeting.id,
-            Registration.status.in_(domain.PARTICIPATING)))]
-    return {"meeting_id": meeting.id, "meeting_code": meeting.code, "total": len(people),
-            "categories": domain.group_participants(people)}
+            Registration.status.in_(domain.PARTICIPATING)).execution_options(yield_per=500))]
+    return {"meeting_id": meeting.id, "meeting_code": meeting.code,
+            "meeting_title": meeting.title, "city": meeting.city,
+            "translations": meeting.translations or {},
+            "starts_on": meeting.starts_on, "ends_on": meeting.ends_on,
+            "edition": "final" if (today or date.today()) > meeting.ends_on else "provisional",
+            "total": len(people), "categories": domain.group_participants(people)}
 
 
 def letter_facts(uow, registration_id, kind):
@@ -268,15 +349,78 @@ def letter_facts(uow, registration_id, kind):
     registration = get_registration(uow, registration_id)
     domain.check_letter(kind, status=registration.status,
                         visa_letter_requested=registration.visa_letter_requested)
-    meeting = get_meeting(uow, registration.meeting_id)
+    meeting = registration.meeting
     return LetterFacts(
-        reference=registration.id, given_name=registration.given_name,
+        reference=registration.reference, given_name=registration.given_name,
         family_name=registration.family_name, organisation=registration.organisation,
         country=registration.country, country_name=country(registration.country).name,
         funded=registration.funded, meeting_code=meeting.code, meeting_title=meeting.title,
         city=meeting.city, host_country=meeting.country,
         host_country_name=country(meeting.country).name,
-        starts_on=meeting.starts_on, ends_on=meeting.ends_on)
+        starts_on=meeting.starts_on, ends_on=meeting.ends_on,
+        translations=meeting.translations or {}, title=registration.title,
+        function=registration.function, nationality=registration.nationality,
+        nationality_name=registration.nationality and country(registration.nationality).name,
+        passport_number=registration.passport_number,
+        passport_expires_on=registration.passport_expires_on,
+        date_of_birth=registration.date_of_birth)
+
+
+def mail_attachment(session, spec):
+    """A mail's attachment, rendered when the mail is sent: (bytes, media type)."""
+    facts = letter_facts(SimpleNamespace(session=session), spec["registration_id"],
+                         spec["letter"])
+    return render_letter(spec["letter"], spec["lang"], facts), "application/pdf"
+
+
+def badge(uow, registration_id):
+    """A participant's badge as PDF, with its reference; 409 for one not (yet) coming."""
+    registration = get_registration(uow, registration_id)
+    if registration.status not in domain.PARTICIPATING:
+        raise Conflict(f"Badges are printed for confirmed participants; this registration "
+                       f"is {registration.status}.", code="illegal_state")
+    meeting = registration.meeting
+    state = registration.category in domain.STATE_CATEGORIES
+    pdf = badges.render_badge(
+        name=" ".join(p for p in (registration.given_name, registration.family_name)),
+        affiliation=(country(registration.country).un_name if state
+                     else registration.organisation),
+        category=registration.category, meeting_code=meeting.code,
+        meeting_title=meeting.title, code=badges.badge_code(meeting.id, registration.id))
+    return pdf, registration.reference
+
+
+def scan_badge(uow, meeting_id, code):
+    """The participant a badge code names, at this meeting's desk. A forged code, or a
+    badge of another meeting, is refused and logged (with no personal data)."""
+    meeting = get_meeting(uow, meeting_id)
+    registration = uow.session.get(Registration, badges.registration_id_of(code))
+    if registration is None or not badges.signature_matches(code, registration.meeting_id):
+        log.warning("badge scan refused at %s: the code is not genuine", meeting.code)
+        raise Invalid("This badge code is not genuine.", code="invalid_badge_code",
+                      fields={"code": ["Not a genuine badge code."]})
+    if registration.meeting_id != meeting.id:
+        log.warning("badge scan refused at %s: a badge of %s", meeting.code,
+                    registration.meeting.code)
+        raise Conflict(f"This badge is for {registration.meeting.code}, not {meeting.code}.",
+                       code="badge_of_other_meeting")
+    return registration
+
+
+def personal_data(uow, caller, registration_id):
+    """A participant's visa data, for mc and whoever books their travel only."""
+    registration = get_registration(uow, registration_id)
+    check_personal_data_reader(caller, registration)
+    return registration
+
+
+def check_personal_data_reader(caller, registration):
+    """The one rule on who reads a participant's passport and birth data. The organiser
+    does; the office that books their travel should too, once registration learns who
+    that is (travel decides it): consuming travel's events here would make registration
+    wait for the broker at start-up, which its /health must not."""
+    if caller != ORGANISER:
+        raise Forbidden("Only the organiser may read a participant's personal data.")
 
 
 # Credentials

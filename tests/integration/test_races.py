@@ -305,3 +305,13 @@ def test_concurrent_requests_make_each_legal_move_once(services, setup):
     finally:
         tap.close()
 
+
+
+def test_concurrent_nominations_take_distinct_reference_numbers(services):
+    registration = services.start("registration")
+    meeting = schedule_meeting(registration)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        references = list(pool.map(
+            lambda number: nominate(registration, meeting["id"], number)["reference"],
+            range(6)))
+    assert sorted(references) == [f"COP-2/REG/{n:04d}" for n in range(1, 7)]

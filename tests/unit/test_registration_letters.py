@@ -49,3 +49,46 @@ def test_country_names_follow_the_letters_language():
     assert country_name("CHE", "Switzerland", "es") == "Suiza"
     assert country_name("XKX", "Kosovo", "fr") == "Kosovo"  # no CLDR alias: data name
 
+
+
+@pytest.mark.parametrize("given_name, family_name", [
+    ("Nguyễn Văn", "An"),          # Latin with Vietnamese marks
+    ("Иван", "Петров"),            # Cyrillic
+    ("محمد", "الأحمد"),             # Arabic: joined and right to left
+    ("王", "小明"),                 # Chinese
+    ("דוד", "כהן"),                # Hebrew
+])
+def test_names_in_every_script_print_and_extract_back_intact(given_name, family_name):
+    letter = render_letter("visa", "en", replace(FACTS, given_name=given_name,
+                                                 family_name=family_name))
+    text = text_of(letter)
+    assert given_name in text and family_name in text
+
+
+def test_a_french_letter_names_the_meeting_and_city_in_french():
+    french = replace(FACTS, translations={"fr": {
+        "title": "Deuxième réunion de la Conférence des Parties", "city": "Genève"}})
+    text = text_of(render_letter("confirmation", "fr", french))
+    assert "Deuxième réunion de la Conférence des Parties" in text
+    assert "à Genève" in text and "Geneva" not in text
+    assert "figure ici en anglais" not in text
+
+
+def test_a_letter_without_a_translation_says_it_falls_back_to_english():
+    text = text_of(render_letter("confirmation", "es", FACTS))
+    assert "Second meeting of the Conference of the Parties" in text
+    assert "figura aquí en inglés" in text
+
+
+@pytest.mark.parametrize("language, heading", [
+    ("ar", "تأشيرة"), ("zh", "签证支持函"), ("ru", "Письмо в поддержку"),
+])
+def test_letters_exist_in_arabic_chinese_and_russian(language, heading):
+    assert heading in text_of(render_letter("visa", language, FACTS))
+
+
+def test_a_name_no_font_can_draw_is_refused_not_left_blank():
+    from coord.errors import Conflict
+    with pytest.raises(Conflict) as refused:
+        render_letter("visa", "en", replace(FACTS, family_name="\U00013000"))
+    assert "U+13000" in str(refused.value)

@@ -1,11 +1,12 @@
 """Confirmation and visa-support letters as PDF, from templates staff can edit.
 
 The wording lives in `templates/<language>/<kind>.md` (see templates/README.md); this
-module only fills in the facts, writes dates the way each language writes them (Babel),
-and lays the text out on A4 with a Unicode font shipped alongside (fonts/LICENSE), so
-names such as "Nguyễn" print on any machine.
+module only fills in the facts, in the letter's language where the meeting has a
+translation (else in English, with a note saying so), writes dates the way each language
+writes them (Babel), and lays the text out on A4 through `typesetting`, which prints
+every script (Arabic right to left) and refuses a name it cannot draw.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -14,16 +15,22 @@ import jinja2
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date
-from fpdf import FPDF
+
+from services.registration.letters.typesetting import LATIN, new_document
 
 HERE = resources.files(__package__)
-FONT = "DejaVuSans"
 MARKDOWN_MARKERS = ("**", "__", "--", "~~")
+RIGHT_TO_LEFT = ("ar",)
+SECRETARIAT = "Secretariat of the Minamata Convention on Mercury"
 
 
 @dataclass(frozen=True)
 class LetterFacts:
-    """What a letter says about a participant and a meeting; read once, then rendered."""
+    """What a letter says about a participant and a meeting; read once, then rendered.
+
+    `translations` is the meeting's {language: {"title", "city"}}; the English `meeting_title`
+    and `city` stand in for a language it lacks. The visa fields are None when not given.
+    """
 
     reference: str
     given_name: str
@@ -39,10 +46,24 @@ class LetterFacts:
     host_country_name: str
     starts_on: date
     ends_on: date
+    translations: dict = field(default_factory=dict)
+    title: str | None = None
+    function: str | None = None
+    nationality: str | None = None
+    nationality_name: str | None = None
+    passport_number: str | None = None
+    passport_expires_on: date | None = None
+    date_of_birth: date | None = None
+
+
+def translated(english, translations, language, name):
+    """A meeting field in `language`, else in English: (text, fell back to English)."""
+    text = (translations.get(language) or {}).get(name)
+    return (text, False) if text or language == "en" else (english, True)
 
 
 def render_letter(kind, language, facts, today=None):
-    """The letter `kind` (confirmation|visa) in `language` (en|fr|es) as PDF bytes."""
+    """The letter `kind` (confirmation|visa) in `language` as PDF bytes."""
     text = _templates().get_template(f"{language}/{kind}.md").render(
         _context(language, facts, today or date.today()))
     return _pdf(text, language, title=f"{facts.meeting_code} {kind} letter")
@@ -50,13 +71,24 @@ def render_letter(kind, language, facts, today=None):
 
 def _context(language, facts, today):
     """The placeholders a template may use (listed in templates/README.md)."""
+    title, title_fell_back = translated(facts.meeting_title, facts.translations, language,
+                                        "title")
+    city, city_fell_back = translated(facts.city, facts.translations, language, "city")
     return {
         **asdict(facts),
         "participant": f"{facts.given_name} {facts.family_name}",
+        "meeting_title": title,
+        "city": city,
+        "untranslated": title_fell_back or city_fell_back,
         "country": country_name(facts.country, facts.country_name, language),
+        "nationality": facts.nationality and country_name(
+            facts.nationality, facts.nationality_name, language),
         "host_country": country_name(facts.host_country, facts.host_country_name, language),
         "starts_on": long_date(facts.starts_on, language),
         "ends_on": long_date(facts.ends_on, language),
+        "passport_expires_on": facts.passport_expires_on and long_date(
+            facts.passport_expires_on, language),
+        "date_of_birth": facts.date_of_birth and long_date(facts.date_of_birth, language),
         "letter_date": long_date(today, language),
     }
 
@@ -92,19 +124,18 @@ def _templates():
 
 
 def _pdf(text, language, title):
-    pdf = FPDF(format="A4")
+    pdf = new_document(text, language=language, title=title, author=SECRETARIAT)
     pdf.set_margins(25, 20, 25)
     pdf.set_auto_page_break(True, margin=20)
-    pdf.set_title(title)
-    pdf.set_author("Secretariat of the Minamata Convention on Mercury")
-    pdf.set_lang(language)
-    pdf.add_font(FONT, "", str(HERE / "fonts" / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(HERE / "fonts" / "DejaVuSans-Bold.ttf"))
+    right_to_left = language in RIGHT_TO_LEFT
+    if right_to_left:
+        pdf.set_text_shaping(True, direction="rtl")
     pdf.add_page()
     for block in _blocks(text):
         heading = block.startswith("# ")
-        pdf.set_font(FONT, "B" if heading else "", 13 if heading else 10.5)
-        pdf.multi_cell(0, 5.5, block.removeprefix("# "), markdown=True, align="L",
+        pdf.set_font(LATIN, "B" if heading else "", 13 if heading else 10.5)
+        pdf.multi_cell(0, 5.5, block.removeprefix("# "),
+                       markdown=True, align="R" if right_to_left else "L",
                        new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
     return bytes(pdf.output())
