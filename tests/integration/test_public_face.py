@@ -87,6 +87,8 @@ def test_published_documents_are_public_without_a_token_and_nothing_else_is(
     nonexistent = _public(documents, "/public/documents/UNEP/MC/COP.2/99/en")
     assert unpublished.status_code == nonexistent.status_code == 404
     assert unpublished.json()["error"]["code"] == nonexistent.json()["error"]["code"]
+    _refused(_public(documents, "/public/documents/" + "UNEP/" * 300 + "1/en"), 404,
+             "not_found")
     _refused(_public(documents, listing_path, params={"meeting": "COP-9"}), 404, "not_found")
     _refused(_public(documents, "/public/meetings/COP-9/documents.html"), 404, "not_found")
     _refused(_public(documents, listing_path), 400, "validation_failed")
