@@ -1,9 +1,7 @@
 """Registration's request and response schemas (also its OpenAPI components)."""
 from datetime import date
 
-from marshmallow import (
-    Schema, ValidationError, fields, pre_dump, validate, validates_schema,
-)
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
 from coord import public
 from coord.http import PageQuery

@@ -20,10 +20,9 @@ from services.registration.schemas import (
     CredentialsReviewSchema, CredentialsSchema, LetterQuery, MeetingCreateSchema,
     MeetingListQuery, MeetingSchema, ObserverDecisionSchema, ObserverListQuery,
     ObserverRequestCreateSchema, ObserverRequestSchema, ParticipantListSchema,
-    PublicMeetingSchema,
-    RegistrationBatchSchema, RegistrationCreateSchema, RegistrationListQuery,
-    RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema, SideEventListQuery,
-    SideEventSchema,
+    PublicMeetingSchema, RegistrationBatchSchema, RegistrationCreateSchema,
+    RegistrationListQuery, RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema,
+    SideEventListQuery, SideEventSchema,
 )
 
 PublicMeetingPage = page_of(PublicMeetingSchema)

@@ -34,6 +34,7 @@ def _revalidates(service, path, response, **kwargs):
     """The answer is public, has a strong ETag, and the same ETag gets a bodiless 304."""
     etag = response.headers["ETag"]
     assert etag.startswith('"'), etag  # strong: not W/"..."
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # any website's script
     assert {"public", "max-age=300"} <= set(
         part.strip() for part in response.headers["Cache-Control"].split(","))
     headers = {**kwargs.pop("headers", {}), "If-None-Match": etag}
