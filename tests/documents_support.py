@@ -72,3 +72,22 @@ class EventTap:
 
     def close(self):
         self._connection.release()
+
+
+def publish_reduced(documents, document_id, files):
+    """Take a document in en, fr and es through the whole chain to published, uploading
+    `files` ({language: (bytes, content type)}) on the way, as mc and unon-dcs would."""
+    client, path = documents.client, f"/documents/{document_id}"
+
+    def ok(response):
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    for language, (content, content_type) in files.items():
+        ok(client.put(f"{path}/files/{language}", data=content,
+                      headers={"Content-Type": content_type}, as_="unon-dcs"))
+    ok(client.post(f"{path}/submit"))
+    ok(client.post(f"{path}/edited", as_="unon-dcs"))
+    for language in ("fr", "es"):
+        ok(client.post(f"{path}/translations/{language}", as_="unon-dcs"))
+    return ok(client.post(f"{path}/publish"))

@@ -10,6 +10,7 @@ The document's original language (English unless stated) counts as done when the
 secretariat submits it: conference services edit it, and translate it into the others.
 """
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -227,3 +228,10 @@ def check_file_allowed(status):
     if status == PUBLISHED:
         raise Conflict("The document is published; its files are final. Issue a "
                        "corrigendum or a revision instead.", code="illegal_transition")
+
+
+def reading_order(text):
+    """Sort key that puts numbered labels as a reader counts them, not as strings compare:
+    agenda item 2 before 10, UNEP/MC/COP.2/9 before UNEP/MC/COP.2/10."""
+    return [int(part) if part.isdigit() else part.casefold()
+            for part in re.split(r"(\d+)", text)]

@@ -21,7 +21,7 @@ class Meeting(Base):
     __tablename__ = "meetings"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    code: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(40), index=True)  # public URLs name it
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(20))
     city: Mapped[str] = mapped_column(String(100))
@@ -65,6 +65,7 @@ class Document(Base):
     language_set: Mapped[str] = mapped_column(String(10))
     submission_due_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from coord.http import PageQuery
+from coord.public import language_field
 from coord.vocabulary import LANGUAGES, ORGANISATIONS
 from services.documents.domain import (
     ALL_LANGUAGES, DUE, KINDS, REDUCED_LANGUAGES, RELATIONS, STATUSES, SUBMISSION,
@@ -126,3 +127,41 @@ class DocumentListQuery(PageQuery):
     kind = fields.String(validate=validate.OneOf(KINDS))
     owner = fields.String(validate=validate.OneOf(ORGANISATIONS))
     late = fields.Boolean(metadata={"description": "true: only documents past a deadline."})
+
+
+# The public face: no token, published documents only, nothing internal.
+
+class PublicLanguageSchema(Schema):
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    url = fields.String(required=True, metadata={
+        "description": "Path of the file on this service, e.g. "
+                       "/public/documents/UNEP/MC/COP.2/1/fr."})
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
+class PublicDocumentSchema(Schema):
+    symbol = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    agenda_item = fields.String(required=True)
+    published_at = fields.AwareDateTime(required=True)
+    languages = fields.List(fields.Nested(PublicLanguageSchema), required=True, metadata={
+        "description": "The languages it can be downloaded in, in UN order."})
+
+
+def meeting_code(**kwargs):
+    return fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "description": "The meeting's code, e.g. COP-2."}, **kwargs)
+
+
+class PublicDocumentsQuery(PageQuery):
+    meeting = meeting_code(required=True)
+
+
+class PublicFeedQuery(Schema):
+    meeting = meeting_code(required=True)
+
+
+class PublicPageQuery(Schema):
+    lang = language_field()

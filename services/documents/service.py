@@ -10,17 +10,21 @@ from werkzeug.wrappers import Response
 
 from coord.auth import require
 from coord.events import subscribe
-from coord.http import api, page_of
+from coord.http import api, json_response, page_of
 from coord.outbox import Database
+from coord.public import public_response, reader_language
 from coord.service import ServiceBase
-from services.documents import usecases
+from services.documents import public, public_views, usecases
 from services.documents.dependencies import Clock, Files, configured_timer
 from services.documents.domain import FILE_TYPES
 from services.documents.models import Base
 from services.documents.schemas import (
     ContributionCreateSchema, ContributionSchema, DocumentCreateSchema, DocumentListQuery,
-    DocumentSchema, FileSchema,
+    DocumentSchema, FileSchema, PublicDocumentSchema, PublicDocumentsQuery, PublicFeedQuery,
+    PublicPageQuery,
 )
+
+PublicDocumentPage = page_of(PublicDocumentSchema)
 
 
 class DocumentsService(ServiceBase):
@@ -107,18 +111,82 @@ class DocumentsService(ServiceBase):
         with self.db.unit_of_work() as uow:
             document, version, content = usecases.read_file(uow, document_id, lang,
                                                             files=self.files)
-        digest = base64.b64encode(bytes.fromhex(version.file_sha256)).decode()
-        extension = FILE_TYPES[version.file_content_type]
-        filename = f"{document.symbol.replace('/', '_')}-{lang}.{extension}"
-        return Response(content, mimetype=version.file_content_type, headers={
-            "ETag": f'"{version.file_sha256}"', "Repr-Digest": f"sha-256=:{digest}:",
-            "Digest": f"SHA-256={digest}",
-            "Content-Disposition": f'attachment; filename="{filename}"'})
+        return _file_response(document, version, content, disposition="attachment")
+
+    # The public face: no token, published documents only, cacheable (coord.public).
+
+    @api("GET", "/public/documents", public=True, query=PublicDocumentsQuery,
+         returns=PublicDocumentPage)
+    def public_documents(self, request, query):
+        """A meeting's published documents, for anyone (no token)."""
+        with self.db.unit_of_work() as uow:
+            listed = public.published_documents(
+                uow, public.meeting_by_code(uow, query["meeting"]), query)
+        return public_response(request, json_response(PublicDocumentPage().dump(listed)))
+
+    @api("GET", "/public/documents/<path:symbol>/<lang>", public=True,
+         content_types=tuple(FILE_TYPES),
+         summary="A published document's file in one language, for anyone (no token); "
+                 "the symbol keeps its slashes: /public/documents/UNEP/MC/COP.2/1/fr.")
+    def public_file(self, request, symbol, lang):
+        with self.db.unit_of_work() as uow:
+            document, version, content = public.published_file(uow, symbol, lang,
+                                                               files=self.files)
+        return public_response(request, _file_response(document, version, content,
+                                                       disposition="inline"))
+
+    @api("GET", "/public/documents.atom", public=True, query=PublicFeedQuery,
+         content_types=("application/atom+xml",))
+    def public_feed(self, request, query):
+        """A meeting's new publications as Atom, for feed readers (no token)."""
+        base_url = request.host_url.rstrip("/")
+        with self.db.unit_of_work() as uow:
+            meeting = public.meeting_by_code(uow, query["meeting"])
+            feed = public_views.publications_atom(
+                meeting, public.latest_publications(uow, meeting), base_url=base_url,
+                self_url=f"{base_url}/public/documents.atom?meeting={meeting.code}",
+                page_url=f"{base_url}{_page_path(meeting.code)}")
+        return public_response(request, Response(feed, mimetype="application/atom+xml"))
+
+    @api("GET", "/public/meetings/<code>/documents.html", public=True, query=PublicPageQuery,
+         content_types=("text/html",))
+    def public_page(self, request, code, query):
+        """A meeting's published documents by agenda item as a plain HTML page (no
+        script) a website can embed, in English, French or Spanish: `?lang=`, else the
+        reader's Accept-Language."""
+        language = reader_language(request, query.get("lang"))
+        with self.db.unit_of_work() as uow:
+            meeting = public.meeting_by_code(uow, code)
+            html = public_views.documents_page(
+                meeting, public.by_agenda_item(uow, meeting), language=language,
+                base_url=request.host_url.rstrip("/"), page_path=_page_path(meeting.code))
+        response = Response(html, mimetype="text/html", headers={
+            "Content-Language": language,
+            # Nothing to run, nothing to load: the page is text, links and its own style.
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+        if not query.get("lang"):
+            response.vary.add("Accept-Language")
+        return public_response(request, response)
 
     @configured_timer("DOCUMENTS_LATE_CHECK_INTERVAL", 3600, eager=True)
     def mark_late_documents(self):
         """Send `document_late` for each newly missed deadline, naming the holder."""
         usecases.mark_late_documents(self.db.unit_of_work, self.clock.today())
+
+
+def _page_path(meeting_code):
+    return f"/public/meetings/{meeting_code}/documents.html"
+
+
+def _file_response(document, version, content, *, disposition):
+    """A language version's file, with its SHA-256 in ETag and Repr-Digest."""
+    digest = base64.b64encode(bytes.fromhex(version.file_sha256)).decode()
+    extension = FILE_TYPES[version.file_content_type]
+    filename = f"{document.symbol.replace('/', '_')}-{version.language}.{extension}"
+    return Response(content, mimetype=version.file_content_type, headers={
+        "ETag": f'"{version.file_sha256}"', "Repr-Digest": f"sha-256=:{digest}:",
+        "Digest": f"SHA-256={digest}",
+        "Content-Disposition": f'{disposition}; filename="{filename}"'})
 
 
 SERVICE = DocumentsService

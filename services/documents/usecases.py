@@ -227,8 +227,10 @@ def publish(uow, caller, document_id):
     require(caller, *domain.ACTORS["publish"], action="publish documents")
     document = get_document(uow, document_id, lock=True)
     domain.check_publishable(document.status, _required(document), _done(document))
-    return _advance(uow, caller, document, domain.move(document.status, "publish"),
-                    "document_published")
+    document = _advance(uow, caller, document, domain.move(document.status, "publish"),
+                        "document_published")
+    document.published_at = document.updated_at  # the public date; later edits keep it
+    return document
 
 
 def _step(uow, caller, document_id, action, description):
@@ -305,13 +307,18 @@ def read_file(uow, document_id, language, *, files):
     version = next((v for v in document.versions if v.language == language), None)
     if version is None or not version.file_sha256:
         raise NotFound(f"No {language} file has been uploaded for {document.symbol}.")
+    return document, version, file_content(document, version, files)
+
+
+def file_content(document, version, files):
+    """The bytes of a version's uploaded file, checked against its checksum."""
     content = files.store.read(version.file_sha256)
     if content is None or hashlib.sha256(content).hexdigest() != version.file_sha256:
         log.error("file %s of %s %s is missing or damaged on disk",
-                  version.file_sha256, document.symbol, language)
-        raise NotFound(f"The {language} file of {document.symbol} is missing or damaged "
-                       f"on the server; upload it again.", code="file_unavailable")
-    return document, version, content
+                  version.file_sha256, document.symbol, version.language)
+        raise NotFound(f"The {version.language} file of {document.symbol} is missing or "
+                       f"damaged on the server; upload it again.", code="file_unavailable")
+    return content
 
 
 # Deadlines

@@ -1,8 +1,9 @@
 """Registration's request and response schemas (also its OpenAPI components)."""
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
+from coord import public
 from coord.http import PageQuery
 from coord.vocabulary import LANGUAGES, REGIONS
 from services.registration import domain
@@ -61,6 +62,34 @@ class MeetingSchema(MeetingCreateSchema):
 class MeetingListQuery(PageQuery):
     kind = one_of(MEETING_KINDS)
     year = fields.Integer(validate=validate.Range(min=1990, max=2100))
+
+
+class PublicTranslationSchema(Schema):
+    title = fields.String()
+    city = fields.String()
+
+
+class PublicMeetingSchema(Schema):
+    """A meeting as anyone may read it (no token): what a website announces."""
+
+    code = fields.String(required=True)
+    title = fields.String(required=True, metadata={"description": "In English."})
+    kind = one_of(MEETING_KINDS, required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    city = fields.String(required=True, metadata={"description": "In English."})
+    country = fields.String(required=True)
+    symbol_prefix = fields.String(required=True)
+    translations = fields.Dict(
+        keys=fields.String(), values=fields.Nested(PublicTranslationSchema), required=True,
+        metadata={"description": "The title and city in French and Spanish, where given."})
+
+    @pre_dump
+    def with_translations(self, meeting, **kwargs):
+        """The meeting's fields, its translations read the one public way."""
+        return {**{name: getattr(meeting, name) for name in self.fields
+                   if name != "translations"},
+                "translations": public.translations(meeting)}
 
 
 class RegistrationCreateSchema(Schema):

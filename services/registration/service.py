@@ -12,8 +12,9 @@ from werkzeug.wrappers import Response
 from coord import mail
 from coord.auth import require
 from coord.errors import Invalid
-from coord.http import api, page_of
+from coord.http import api, json_response, page_of
 from coord.outbox import Database
+from coord.public import public_response
 from coord.service import ServiceBase
 from services.registration import usecases
 from services.registration.exports import participants_csv, participants_pdf
@@ -26,10 +27,12 @@ from services.registration.schemas import (
     CredentialsReviewSchema, CredentialsSchema, LetterQuery, MeetingCreateSchema,
     MeetingListQuery, MeetingSchema, ObserverDecisionSchema, ObserverListQuery,
     ObserverRequestCreateSchema, ObserverRequestSchema, ParticipantListSchema,
-    RegistrationBatchSchema, RegistrationCreateSchema, RegistrationListQuery,
-    RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema, SideEventListQuery,
-    SideEventSchema,
+    PublicMeetingSchema, RegistrationBatchSchema, RegistrationCreateSchema,
+    RegistrationListQuery, RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema,
+    SideEventListQuery, SideEventSchema,
 )
+
+PublicMeetingPage = page_of(PublicMeetingSchema)
 
 ON_SITE = ("chb", "brs")  # partners who staff the registration desk at the venue
 
@@ -69,6 +72,21 @@ class RegistrationService(ServiceBase):
     def get_meeting(self, request, caller, meeting_id):
         """One meeting."""
         return self._run(usecases.get_meeting, meeting_id)
+
+    # The public face: no token, cacheable (coord.public)
+
+    @api("GET", "/public/meetings", public=True, query=MeetingListQuery,
+         returns=PublicMeetingPage)
+    def public_meetings(self, request, query):
+        """Meetings by start date, for anyone (no token): title, dates, venue."""
+        listed = self._run(usecases.list_meetings, query)
+        return public_response(request, json_response(PublicMeetingPage().dump(listed)))
+
+    @api("GET", "/public/meetings/<code>", public=True, returns=PublicMeetingSchema)
+    def public_meeting(self, request, code):
+        """One meeting by its code, for anyone (no token): title, dates, venue."""
+        meeting = self._run(usecases.meeting_by_code, code)
+        return public_response(request, json_response(PublicMeetingSchema().dump(meeting)))
 
     # Registrations
 

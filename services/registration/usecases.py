@@ -50,6 +50,14 @@ def get_meeting(uow, meeting_id):
     return _get(uow.session, Meeting, meeting_id, "meeting")
 
 
+def meeting_by_code(uow, code):
+    """A meeting as public URLs name it, by its code."""
+    meeting = uow.session.scalar(select(Meeting).where(Meeting.code == code))
+    if meeting is None:
+        raise NotFound(f"No meeting with code {code}.")
+    return meeting
+
+
 def get_registration(uow, registration_id):
     return _get(uow.session, Registration, registration_id, "registration")
 

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.e2e.browser import browser  # noqa: F401  (a fixture for every e2e test)
 from tests.e2e.processes import Processes
 
 
