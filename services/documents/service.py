@@ -14,7 +14,8 @@ from coord.http import api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
 from services.documents import usecases
-from services.documents.dependencies import Clock, Files, configured_timer
+from coord.configured import configured_timer
+from services.documents.dependencies import Clock, Files
 from services.documents.domain import FILE_TYPES
 from services.documents.models import Base
 from services.documents.schemas import (

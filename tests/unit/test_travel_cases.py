@@ -35,7 +35,7 @@ class Travel:
             handle = (usecases.handle_support_event if envelope["producer"] == "support"
                       else usecases.handle_registration_event)
             with self.uow() as uow:
-                handle(uow, envelope)
+                handle(uow, envelope, TODAY)
 
     def events(self, event_type=None):
         with self.engine.connect() as connection:
@@ -57,7 +57,7 @@ class Travel:
         body = DsaRateSetSchema().load({"daily": {"amount": amount, "currency": "CHF"},
                                         "valid_from": valid_from, **extra})
         with self.uow() as uow:
-            return usecases.set_dsa_rate(uow, "mc", city, body)
+            return usecases.set_dsa_rate(uow, "mc", city, body, TODAY)
 
     def ticket(self, case, caller="brs", **overrides):
         body = TicketCreateSchema().load({**TICKET, **overrides})
