@@ -217,6 +217,16 @@ class RegistrationService(ServiceBase):
         require(caller, action="decide on side events")
         return self._run(usecases.decide_side_event, caller, side_event_id, body)
 
+    @api("POST", "/side-events/<side_event_id>/held", returns=SideEventSchema)
+    def side_event_held(self, request, caller, side_event_id):
+        """The organiser says the accepted side event took place."""
+        return self._run(usecases.close_side_event, caller, side_event_id, "held")
+
+    @api("POST", "/side-events/<side_event_id>/cancel", returns=SideEventSchema)
+    def cancel_side_event(self, request, caller, side_event_id):
+        """The organiser cancels the accepted side event; its room is free again."""
+        return self._run(usecases.close_side_event, caller, side_event_id, "cancel")
+
     @api("GET", "/meetings/<meeting_id>/side-events", query=SideEventListQuery,
          returns=page_of(SideEventSchema))
     def list_side_events(self, request, caller, meeting_id, query):

@@ -9,11 +9,14 @@ from marshmallow import ValidationError
 from sqlalchemy import extract, select
 from sqlalchemy.exc import IntegrityError
 
+from coord import waiting
+from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Invalid, NotFound
 from coord.http import decode_cursor, keyset_slice, page
 from coord.vocabulary import ORGANISER
+from coord.waiting import Wait
 from services.registration import delegation_csv, domain
 from services.registration.countries import country
 from services.registration.letters import LetterFacts
@@ -218,6 +221,11 @@ def _move(uow, caller, registration, new_status, event_type):
     return registration
 
 
+def _waiting(owner, action):
+    """`data.waiting` (coord.waiting) of an item waiting on `owner` (None: on nobody)."""
+    return waiting.as_data(Wait(owner, action) if owner else None)
+
+
 def _emit_registration(uow, event_type, registration, caller, meeting, *, owner):
     uow.emit(Event(
         event_type, "registration", registration.id, actor=caller, owner=owner,
@@ -228,7 +236,8 @@ def _emit_registration(uow, event_type, registration, caller, meeting, *, owner)
               "organisation": registration.organisation, "status": registration.status,
               "funding_requested": registration.funding_requested,
               "funding_eligible": registration.funding_eligible,
-              "funded": registration.funded, "priority": registration.priority}))
+              "funded": registration.funded, "priority": registration.priority,
+              "waiting": _waiting(owner, domain.ACTIONS["registration"])}))
 
 
 def list_registrations(uow, meeting_id, query):
@@ -318,7 +327,8 @@ def _emit_credentials(uow, event_type, credentials, caller, *, owner):
               "family_name": registration.family_name, "country": credentials.country,
               "issued_by": credentials.issued_by,
               "decision": _decision(credentials.status, domain.SUBMITTED),
-              "status": credentials.status, "reason": credentials.reason}))
+              "status": credentials.status, "reason": credentials.reason,
+              "waiting": _waiting(owner, domain.ACTIONS["credentials"])}))
 
 
 def list_credentials(uow, meeting_id, query):
@@ -427,7 +437,8 @@ def _emit_observer(uow, event_type, request, caller, *, owner):
         data={"meeting_code": get_meeting(uow, request.meeting_id).code,
               "organisation": request.organisation, "kind": request.kind,
               "decision": _decision(request.status, domain.PENDING),
-              "status": request.status, "reason": request.reason}))
+              "status": request.status, "reason": request.reason,
+              "waiting": _waiting(owner, domain.ACTIONS["observer_request"])}))
 
 
 def list_observer_requests(uow, meeting_id, query):
@@ -477,6 +488,21 @@ def decide_side_event(uow, caller, side_event_id, decision):
     return side_event
 
 
+def close_side_event(uow, caller, side_event_id, action):
+    """The organiser (or mc) says an accepted side event was held, or is cancelled; a
+    cancelled one no longer holds its room (only accepted ones do)."""
+    side_event = uow.session.scalar(
+        select(SideEvent).where(SideEvent.id == side_event_id).with_for_update())
+    if side_event is None:
+        raise NotFound(f"No side event with id {side_event_id}.")
+    require(caller, side_event.organiser_code or ORGANISER,
+            action=f"say whether the side event \"{side_event.title}\" was held")
+    side_event.status = domain.close_side_event(side_event.status, action)
+    uow.session.flush()
+    _emit_side_event(uow, f"side_event_{side_event.status}", side_event, caller, owner=None)
+    return side_event
+
+
 def _place(uow, side_event, decision):
     # Locks the meeting's row (PostgreSQL) so two acceptances into one room queue up.
     meeting = uow.session.scalar(
@@ -510,7 +536,10 @@ def _emit_side_event(uow, event_type, side_event, caller, *, owner):
               "starts_at": _iso(side_event.starts_at), "ends_at": _iso(side_event.ends_at),
               "preferred_starts_at": _iso(side_event.preferred_starts_at),
               "preferred_ends_at": _iso(side_event.preferred_ends_at),
-              "reason": side_event.reason}))
+              "reason": side_event.reason,
+              "waiting": _waiting(owner, domain.ACTIONS[
+                  "side_event_requested" if side_event.status == domain.REQUESTED
+                  else "side_event_accepted"])}))
 
 
 def _decision(status, undecided):
