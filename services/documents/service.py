@@ -41,8 +41,9 @@ class DocumentsService(ServiceBase):
         """Register a document (mc); its symbol is assigned, never typed."""
         require(caller, action="register documents")
         with self.db.unit_of_work() as uow:
-            return usecases.describe(usecases.register_document(uow, caller, body),
-                                     self.clock.today())
+            today = self.clock.today()
+            return usecases.describe(usecases.register_document(uow, caller, body, today),
+                                     today)
 
     @api("GET", "/documents", query=DocumentListQuery, returns=page_of(DocumentSchema))
     def list_documents(self, request, caller, query):

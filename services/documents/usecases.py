@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from coord.auth import require
 from coord.db import utcnow
+from coord import waiting
 from coord.envelope import Event
 from coord.errors import Conflict, Invalid, NotFound
 from coord.http import keyset_slice, page, utc_timestamp
@@ -72,7 +73,7 @@ def get_document(uow, document_id):
     return document
 
 
-def register_document(uow, caller, data):
+def register_document(uow, caller, data, today):
     """Create a document in drafting, with an assigned symbol and its deadlines."""
     meeting = uow.session.get(Meeting, data["meeting_id"])
     if meeting is None:
@@ -99,7 +100,9 @@ def register_document(uow, caller, data):
     uow.session.add(document)
     _open_series(uow.session, *(domain.child_stem(document.symbol, relation)
                                 for relation in domain.RELATIONS))
-    uow.emit(_document_event("document_registered", document, caller, owner=ORGANISER))
+    uow.emit(_document_event(uow, "document_registered", document, caller, owner=ORGANISER))
+    uow.session.flush()
+    _notice_missed(uow, document, today)
     return document
 
 
@@ -189,7 +192,7 @@ def contribute(uow, caller, document_id, note):
                                 contributor=caller, note=note, created_at=utcnow())
     document.contributions.append(contribution)
     document.updated_at = contribution.created_at
-    uow.emit(_document_event("contribution_recorded", document, caller, owner=ORGANISER,
+    uow.emit(_document_event(uow, "contribution_recorded", document, caller, owner=ORGANISER,
                              contributor=caller, note=note))
     return contribution
 
@@ -237,7 +240,7 @@ def _step(uow, caller, document_id, action, description):
 
 def _advance(uow, caller, document, step, event_type, **extra):
     document.status, document.owner, document.updated_at = step.status, step.owner, utcnow()
-    uow.emit(_document_event(event_type, document, caller, owner=step.owner, **extra))
+    uow.emit(_document_event(uow, event_type, document, caller, owner=step.owner, **extra))
     return document
 
 
@@ -260,9 +263,16 @@ def _mark_done(document, language, caller):
     version.done_at, version.done_by = utcnow(), caller
 
 
-def _document_event(event_type, document, actor, *, owner, **extra):
-    return Event(event_type, "document", document.id, actor=actor, owner=owner,
-                 meeting_id=document.meeting_id, data={**document_fields(document), **extra})
+def _document_event(uow, event_type, document, actor, *, owner, **extra):
+    """A documents event, stating what the document now waits for: late while a deadline
+    it was noticed late for still applies (so moving on clears it)."""
+    late = any(domain.deadline_applies(notice.deadline, document.status)
+               for notice in uow.session.scalars(
+                   select(LateNotice).where(LateNotice.document_id == document.id)))
+    wait = domain.waiting(document.status, owner, late)
+    return Event(event_type, "document", document.id, actor=actor, owner=waiting.owner_of(wait),
+                 meeting_id=document.meeting_id,
+                 data={**document_fields(document), **extra, "waiting": waiting.as_data(wait)})
 
 
 def document_fields(document):
@@ -344,10 +354,22 @@ def _notice_late(uow, document_id, deadline, today):
     missed = next((m for m in _missed(document, today) if m.deadline == deadline), None)
     if missed is None or uow.session.get(LateNotice, (document_id, deadline)):
         return 0  # handled in between: submitted, published or noticed
-    uow.session.add(LateNotice(document_id=document.id, deadline=deadline,
+    _emit_late(uow, document, missed)
+    return 1
+
+
+def _notice_missed(uow, document, today):
+    """Say at once that a document is late when the change that makes it so happens
+    (registered after its deadline, or its meeting moved), not at the next check."""
+    for missed in _missed(document, today):
+        if not uow.session.get(LateNotice, (document.id, missed.deadline)):
+            _emit_late(uow, document, missed)
+
+
+def _emit_late(uow, document, missed):
+    uow.session.add(LateNotice(document_id=document.id, deadline=missed.deadline,
                                holder=document.owner, days_late=missed.days_late,
                                noticed_at=utcnow()))
     uow.session.flush()
-    uow.emit(_document_event("document_late", document, ORGANISER, owner=document.owner,
-                             days_late=missed.days_late, deadline=deadline))
-    return 1
+    uow.emit(_document_event(uow, "document_late", document, ORGANISER, owner=document.owner,
+                             days_late=missed.days_late, deadline=missed.deadline))
