@@ -30,6 +30,12 @@ class Facts:
         self.meeting_code = text(self.data.get("meeting_code")) or text(meeting_code)
         self.meeting = self.meeting_code or "the meeting"
 
+    @property
+    def waiting_action(self):
+        """What the producer says the owner is to do (coord.waiting), or ''."""
+        waiting = self.data.get("waiting")
+        return text(waiting.get("action")) if isinstance(waiting, dict) else ""
+
     def __getitem__(self, key):
         """A data field as text ('' when missing)."""
         return text(self.data.get(key))
@@ -193,8 +199,22 @@ SENTENCES = {
         organisation(f.data.get("organiser"), "someone"), "asked to hold the side event",
         f["title"] and f"“{f['title']}”", "at", f.meeting),
     "side_event_decided": _side_event_decided,
+    "side_event_held": lambda f: words(
+        f.actor, "reports that the side event", f["title"] and f"“{f['title']}”",
+        "was held at", f.meeting),
+    "side_event_cancelled": lambda f: words(
+        f.actor, "cancelled the side event", f["title"] and f"“{f['title']}”", "at", f.meeting),
     # support
     "agreement_recorded": _agreement_recorded,
+    "agreement_acknowledged": lambda f: words(
+        f.actor, "acknowledged its agreement to provide", f.category, "for", f.meeting),
+    "agreement_declined": lambda f: (
+        f"{f.actor} declined the agreement to provide {f.category} for {f.meeting}"
+        f"{because(f.data.get('reason'))}"),
+    "settlement_recorded": lambda f: words(
+        f.actor, "paid", organisation(f.data.get("provider"), "a partner"),
+        names.money(f.data.get("amount")) or "an amount", "for", f.meeting,
+        f["reference"] and f"(reference {f['reference']})"),
     "support_requested": lambda f: words(
         f.actor, "asked", organisation(f.data.get("provider"), "a partner"), "for", f.support,
         names.named(names.BASES, f.data.get("basis"))),
@@ -222,6 +242,15 @@ SENTENCES = {
         f" to {f.person} for {f.meeting}{parenthesis(f['reason'])}"),
     "travel_case_cancelled": lambda f: (
         f"{f.actor} cancelled the travel case of {f.person} for {f.meeting}"),
+    "refund_recorded": lambda f: (
+        f"{f.actor} recorded the ticket refund"
+        f"{optional(' of ', names.money(f.data.get('amount')))} for {f.person} ({f.meeting})"),
+    "travel_case_overdue": lambda f: (
+        f"The ticket for {f.person} to {f.meeting} is overdue"
+        f"{parenthesis(optional('due ', f['ticket_due_on']))}"),
+    "travel_case_updated": lambda f: (
+        f"The travel case of {f.person} for {f.meeting} follows the corrected meeting"
+        f"{optional(': DSA ', names.money(f.data.get('entitlement')))}"),
     # documents
     "document_registered": lambda f: (
         f"{f.actor} registered {f.document} for {f.meeting}"
@@ -265,6 +294,7 @@ NEXT_STEPS = {
     "document_late": "it is waiting on {owner}",
 }
 DEFAULT_NEXT = "now waiting on {owner}"
+STATED_NEXT = "{owner} is to {action}"  # a type not above, whose producer says what
 
 
 def _next_step(facts):
@@ -273,9 +303,12 @@ def _next_step(facts):
     if facts.type == "translation_completed":
         template = ("more translations are due from {owner}" if facts.owner_code == facts.actor_code
                     else "all languages are in; publication is now with {owner}")
+    elif facts.type not in NEXT_STEPS and facts.waiting_action:
+        template = STATED_NEXT
     else:
         template = NEXT_STEPS.get(facts.type, DEFAULT_NEXT)
-    return optional("; ", template and template.format(owner=facts.owner))
+    return optional("; ", template and template.format(owner=facts.owner,
+                                                        action=facts.waiting_action))
 
 
 def _generic(facts):

@@ -108,3 +108,8 @@ def test_missing_or_odd_data_never_stops_a_sentence(sample):
         text = summarise(envelope)
         assert text[0] == text[0].upper() and text.endswith("."), text
         assert "None" not in text and "[" not in text and "{" not in text, text
+
+
+def test_a_type_without_its_own_next_step_says_what_its_producer_says_is_to_be_done():
+    overdue = EVERY_SAMPLE["travel_case_overdue"].envelope()
+    assert summarise(overdue).endswith("; BRS is to issue the ticket.")
