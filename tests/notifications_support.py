@@ -145,6 +145,18 @@ EXTRA_SAMPLES = [
     Sample("support", "settlement_recorded", "settlement", "mc", None, {
         "meeting_code": "COP-2", "provider": "brs", "reference": "TR-2018-114",
         "amount": {"amount": "5200.50", "currency": "USD"}, "waiting": None}),
+    Sample("registration", "meeting_updated", "meeting", "mc", None, {
+        "code": "COP-2", "title": "Second meeting of the Conference of the Parties",
+        "changes": {"starts_on": {"before": "2018-11-19", "after": "2018-11-26"}}}),
+    Sample("registration", "registration_updated", "registration", "mc", None, {
+        **REGISTRATION, "changes": {"email": {"before": None, "after": None}}}),
+    Sample("support", "agreement_updated", "agreement", "mc", None, {
+        "meeting_code": "COP-2", "provider": "brs", "category": "travel",
+        "basis": "reimbursement", "regions": ["grulac"],
+        "changes": {"regions": {"before": None, "after": ["grulac"]}}}),
+    Sample("documents", "document_updated", "document", "mc", "mc", {
+        "meeting_code": "COP-2", "symbol": "UNEP/MC/COP.2/1", "title": "Provisional agenda",
+        "changes": {"due_on": {"before": "2018-10-08", "after": "2018-10-15"}}}),
     Sample("registration", "side_event_held", "side_event", "brs", None, {
         "meeting_code": "COP-2", "title": "Mercury in artisanal gold mining",
         "status": "held"}),

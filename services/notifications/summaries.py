@@ -267,7 +267,35 @@ SENTENCES = {
         f"{f.actor} published {f.document}"
         f"{optional(' in ', names.languages(f.data.get('languages')))}"),
     "document_late": _document_late,
+    # corrections
+    "meeting_updated": lambda f: _corrected(f, f["code"] or f.meeting),
+    "registration_updated": lambda f: _corrected(f, f"the registration of {f.person} for "
+                                                    f"{f.meeting}"),
+    "agreement_updated": lambda f: _corrected(f, f"the {f.category} agreement of "
+                                                 f"{organisation(f.data.get('provider'))} "
+                                                 f"for {f.meeting}"),
+    "document_updated": lambda f: _corrected(f, f.document),
 }
+
+def _corrected(facts, what):
+    """'mc corrected COP-2: starts on 2018-11-19 → 2018-11-26'; values not shown (an
+    e-mail address) are only named."""
+    changes = facts.data.get("changes")
+    changes = changes if isinstance(changes, dict) else {}
+    shown = []
+    for field, change in list(changes.items())[:6]:
+        label = text(field).replace("_", " ")
+        change = change if isinstance(change, dict) else {}
+        before, after = _shown(change.get("before")), _shown(change.get("after"))
+        shown.append(f"{label} {before} → {after}" if before or after else label)
+    return f"{facts.actor} corrected {what}" + optional(": ", "; ".join(shown))
+
+
+def _shown(value):
+    if isinstance(value, (dict, list)):
+        return "…"
+    return text(value if not isinstance(value, bool) else ("yes" if value else "no"))[:80]
+
 
 # What waits on the new owner, in words; "{owner}" is its name. Default: DEFAULT_NEXT;
 # None: the sentence already says it.

@@ -57,6 +57,14 @@ def next_status(current, action):
     return follow(MOVES, current, action, "registration")
 
 
+def check_correctable_status(status):
+    """Only a registration still in play can be corrected."""
+    if status in (REJECTED, WITHDRAWN):
+        raise Conflict(f"The registration is {status}; a closed registration is not "
+                       "corrected. Nominate the person again if needed.",
+                       code="not_correctable")
+
+
 def check_meeting_dates(starts_on, ends_on):
     if ends_on < starts_on:
         raise Invalid("The meeting cannot end before it starts.",

@@ -1,9 +1,10 @@
 """Registration's tables. The outbox and inbox live in the same database (coord.db)."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from coord import corrections
 from coord.db import UtcDateTime, add_messaging_tables
 
 
@@ -12,9 +13,20 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+CORRECTIONS = corrections.history_table(Base.metadata)
 
 
-class Meeting(Base):
+class Correctable:
+    """A record `PATCH` can correct: its version, shown as its etag."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @property
+    def etag(self):
+        return corrections.etag(self.version)
+
+
+class Meeting(Correctable, Base):
     __tablename__ = "meetings"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -27,12 +39,14 @@ class Meeting(Base):
     ends_on: Mapped[date] = mapped_column(Date)
     symbol_prefix: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # {"fr": {"title": ..., "city": ...}, ...}: the meeting in other languages.
+    translations: Mapped[dict | None] = mapped_column(JSON)
 
 
 FUNDED_PARTICIPANT = "funded = true AND status IN ('confirmed', 'checked_in')"
 
 
-class Registration(Base):
+class Registration(Correctable, Base):
     __tablename__ = "registrations"
     __table_args__ = (
         Index("uq_registration_email", "meeting_id", "email", unique=True),

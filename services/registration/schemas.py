@@ -3,8 +3,9 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from coord.corrections import patch_schema
 from coord.http import PageQuery
-from coord.vocabulary import REGIONS
+from coord.vocabulary import LANGUAGES, REGIONS
 from services.registration import domain
 from services.registration.domain import CATEGORIES, MEETING_KINDS, STATUSES
 
@@ -27,6 +28,11 @@ def require_when(data, field, condition, message):
         raise ValidationError({field: [message]})
 
 
+class MeetingTranslationSchema(Schema):
+    title = text(300)
+    city = text(100)
+
+
 class MeetingCreateSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$", error="Letters, digits, '.' and '-', e.g. COP-2."))
@@ -38,11 +44,21 @@ class MeetingCreateSchema(Schema):
     ends_on = fields.Date(required=True, validate=MEETING_DATE)
     symbol_prefix = fields.String(required=True, validate=[validate.Length(max=60), validate.Regexp(
         r"^[A-Z][A-Za-z0-9.]*(/[A-Za-z0-9.]+)+$", error="A UN symbol prefix, e.g. UNEP/MC/COP.2.")])
+    translations = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+        values=fields.Nested(MeetingTranslationSchema), load_default=None,
+        allow_none=True, metadata={"description": "The title and city in other languages, "
+                                                  "e.g. {\"fr\": {\"title\": ..., \"city\": ...}}."})
 
 
 class MeetingSchema(MeetingCreateSchema):
     id = fields.String(required=True)
     created_at = fields.AwareDateTime(required=True)
+    etag = fields.String(required=True, metadata={
+        "description": "Send it back as If-Match with a PATCH; it changes with each one."})
+
+
+MeetingPatchSchema = patch_schema(MeetingCreateSchema)
 
 
 class MeetingListQuery(PageQuery):
@@ -77,6 +93,11 @@ class RegistrationSchema(RegistrationCreateSchema):
     checked_in_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
     updated_at = fields.AwareDateTime(required=True)
+    etag = fields.String(required=True, metadata={
+        "description": "Send it back as If-Match with a PATCH; it changes with each one."})
+
+
+RegistrationPatchSchema = patch_schema(RegistrationCreateSchema)
 
 
 class RegistrationBatchSchema(Schema):

@@ -6,8 +6,9 @@ Partner secretariats call this API; every state change is published through the 
 from werkzeug.wrappers import Response
 
 from coord.auth import require
+from coord.corrections import CorrectionPage
 from coord.errors import Invalid
-from coord.http import api, page_of
+from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
 from services.registration import usecases
@@ -17,10 +18,10 @@ from services.registration.models import Base
 from services.registration.schemas import (
     ConfirmSchema, CredentialsCreateSchema, CredentialsListQuery, CredentialsReportSchema,
     CredentialsReviewSchema, CredentialsSchema, LetterQuery, MeetingCreateSchema,
-    MeetingListQuery, MeetingSchema, ObserverDecisionSchema, ObserverListQuery,
+    MeetingListQuery, MeetingPatchSchema, MeetingSchema, ObserverDecisionSchema, ObserverListQuery,
     ObserverRequestCreateSchema, ObserverRequestSchema, ParticipantListSchema,
     RegistrationBatchSchema, RegistrationCreateSchema, RegistrationListQuery,
-    RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema, SideEventListQuery,
+    RegistrationPatchSchema, RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema, SideEventListQuery,
     SideEventSchema,
 )
 
@@ -54,6 +55,19 @@ class RegistrationService(ServiceBase):
         """One meeting."""
         return self._run(usecases.get_meeting, meeting_id)
 
+    @api("PATCH", "/meetings/<meeting_id>", body=MeetingPatchSchema, returns=MeetingSchema)
+    def correct_meeting(self, request, caller, meeting_id, body):
+        """Correct a meeting's title, venue, dates or translations (mc); If-Match: its etag."""
+        require(caller, action="correct meetings")
+        return self._run(usecases.correct_meeting, caller, meeting_id, body,
+                         request.headers.get("If-Match"))
+
+    @api("GET", "/meetings/<meeting_id>/history", query=PageQuery,
+         returns=CorrectionPage)
+    def meeting_history(self, request, caller, meeting_id, query):
+        """The meeting's corrections, oldest first: who changed which field, from what."""
+        return self._run(usecases.history, "meeting", meeting_id, query)
+
     # Registrations
 
     @api("POST", "/meetings/<meeting_id>/registrations", body=RegistrationCreateSchema,
@@ -84,6 +98,20 @@ class RegistrationService(ServiceBase):
     def list_registrations(self, request, caller, meeting_id, query):
         """A meeting's registrations, by status, country, category or priority."""
         return self._run(usecases.list_registrations, meeting_id, query)
+
+    @api("PATCH", "/registrations/<registration_id>", body=RegistrationPatchSchema,
+         returns=RegistrationSchema)
+    def correct_registration(self, request, caller, registration_id, body):
+        """Correct names, e-mail, organisation or visa request (mc); If-Match: its etag."""
+        require(caller, action="correct registrations")
+        return self._run(usecases.correct_registration, caller, registration_id, body,
+                         request.headers.get("If-Match"))
+
+    @api("GET", "/registrations/<registration_id>/history", query=PageQuery,
+         returns=CorrectionPage)
+    def registration_history(self, request, caller, registration_id, query):
+        """The registration's corrections, oldest first."""
+        return self._run(usecases.history, "registration", registration_id, query)
 
     @api("GET", "/registrations/<registration_id>", returns=RegistrationSchema)
     def get_registration(self, request, caller, registration_id):

@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy import extract, select
 from sqlalchemy.exc import IntegrityError
 
-from coord import waiting
+from coord import corrections, waiting
 from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
@@ -21,7 +21,8 @@ from services.registration import delegation_csv, domain
 from services.registration.countries import country
 from services.registration.letters import LetterFacts
 from services.registration.models import (
-    AdmittedObserver, Credentials, Meeting, ObserverRequest, Registration, SideEvent,
+    CORRECTIONS, AdmittedObserver, Credentials, Meeting, ObserverRequest, Registration,
+    SideEvent,
 )
 from services.registration.schemas import RegistrationCreateSchema
 
@@ -80,13 +81,90 @@ def schedule_meeting(uow, caller, data):
     meeting = Meeting(id=str(uuid.uuid4()), created_at=utcnow(), **data)
     uow.session.add(meeting)
     _flush_or_conflict(uow, f"A meeting with code {data['code']} already exists.")
-    uow.emit(Event(
-        "meeting_scheduled", "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
+    uow.emit(_meeting_event("meeting_scheduled", meeting, caller))
+    return meeting
+
+
+def _meeting_event(event_type, meeting, caller, **extra):
+    return Event(
+        event_type, "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
         data={"code": meeting.code, "title": meeting.title, "kind": meeting.kind,
               "city": meeting.city, "country": meeting.country,
               "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
-              "symbol_prefix": meeting.symbol_prefix}))
+              "symbol_prefix": meeting.symbol_prefix, "translations": meeting.translations,
+              "waiting": None, **extra})
+
+
+# Corrections (coord.corrections): what may change, and what follows.
+
+MEETING_CORRECTABLE = ("title", "city", "country", "starts_on", "ends_on", "translations")
+# Names, contact and organisation; not the country, category or funding, on which the
+# funding quota, the region and travel were decided.
+REGISTRATION_CORRECTABLE = ("given_name", "family_name", "email", "organisation",
+                            "visa_letter_requested")
+
+
+def correct_meeting(uow, caller, meeting_id, changes, if_match):
+    """Correct a meeting's title, venue, dates or translations (`meeting_updated`):
+    documents move their deadlines, travel recomputes unpaid entitlements."""
+    meeting = _locked(uow, Meeting, meeting_id, "meeting")
+    corrections.check_if_match(if_match, meeting.version, "meeting")
+    corrections.check_correctable(changes, MEETING_CORRECTABLE, "meeting")
+    domain.check_meeting_dates(changes.get("starts_on", meeting.starts_on),
+                               changes.get("ends_on", meeting.ends_on))
+    if "country" in changes:
+        country(changes["country"])
+    changed = corrections.apply(meeting, changes)
+    if changed:
+        corrections.record(uow.session, CORRECTIONS, "meeting", meeting, caller, changed)
+        uow.emit(_meeting_event("meeting_updated", meeting, caller, changes=changed))
     return meeting
+
+
+def correct_registration(uow, caller, registration_id, changes, if_match):
+    """Correct a nominee's or participant's names, e-mail, organisation or visa request
+    (`registration_updated`); nothing else follows (travel keeps its case). A rejected
+    or withdrawn registration is closed: 409."""
+    registration = _locked(uow, Registration, registration_id, "registration")
+    corrections.check_if_match(if_match, registration.version, "registration")
+    corrections.check_correctable(changes, REGISTRATION_CORRECTABLE, "registration")
+    domain.check_correctable_status(registration.status)
+    if "email" in changes:
+        changes = {**changes, "email": changes["email"].lower()}
+    changed = corrections.apply(registration, changes)
+    if not changed:
+        return registration
+    registration.updated_at = utcnow()
+    meeting = get_meeting(uow, registration.meeting_id)
+    _flush_or_conflict(uow, f"{registration.email} is already registered for {meeting.code}.")
+    corrections.record(uow.session, CORRECTIONS, "registration", registration, caller, changed)
+    _emit_registration(
+        uow, "registration_updated", registration, caller, meeting,
+        owner=ORGANISER if registration.status == domain.NOMINATED else None,
+        changes=_without_contact_details(changed))
+    return registration
+
+
+def _without_contact_details(changed):
+    """Events go to every partner: an e-mail correction says only that it changed."""
+    return {name: ({"before": None, "after": None} if name == "email" else change)
+            for name, change in changed.items()}
+
+
+def history(uow, kind, subject_id, query):
+    """A meeting's or registration's corrections, oldest first (404 for an unknown one)."""
+    _get(uow.session, {"meeting": Meeting, "registration": Registration}[kind], subject_id,
+         kind)
+    return corrections.history(uow.session, CORRECTIONS, kind, subject_id, query)
+
+
+def _locked(uow, model, id_, name):
+    """The row, locked for the rest of the unit of work (on PostgreSQL), so of two
+    concurrent corrections the second sees the first's version."""
+    found = uow.session.scalar(select(model).where(model.id == id_).with_for_update())
+    if found is None:
+        raise NotFound(f"No {name} with id {id_}.")
+    return found
 
 
 def list_meetings(uow, query):
@@ -226,7 +304,7 @@ def _waiting(owner, action):
     return waiting.as_data(Wait(owner, action) if owner else None)
 
 
-def _emit_registration(uow, event_type, registration, caller, meeting, *, owner):
+def _emit_registration(uow, event_type, registration, caller, meeting, *, owner, **extra):
     uow.emit(Event(
         event_type, "registration", registration.id, actor=caller, owner=owner,
         meeting_id=registration.meeting_id,
@@ -237,7 +315,7 @@ def _emit_registration(uow, event_type, registration, caller, meeting, *, owner)
               "funding_requested": registration.funding_requested,
               "funding_eligible": registration.funding_eligible,
               "funded": registration.funded, "priority": registration.priority,
-              "waiting": _waiting(owner, domain.ACTIONS["registration"])}))
+              "waiting": _waiting(owner, domain.ACTIONS["registration"]), **extra}))
 
 
 def list_registrations(uow, meeting_id, query):

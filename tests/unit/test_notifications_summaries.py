@@ -113,3 +113,10 @@ def test_missing_or_odd_data_never_stops_a_sentence(sample):
 def test_a_type_without_its_own_next_step_says_what_its_producer_says_is_to_be_done():
     overdue = EVERY_SAMPLE["travel_case_overdue"].envelope()
     assert summarise(overdue).endswith("; BRS is to issue the ticket.")
+
+
+def test_a_correction_says_what_changed_and_only_names_a_hidden_value():
+    moved = summarise(EVERY_SAMPLE["meeting_updated"].envelope())
+    assert moved == "The secretariat corrected COP-2: starts on 2018-11-19 → 2018-11-26."
+    email = summarise(EVERY_SAMPLE["registration_updated"].envelope())
+    assert email.endswith(": email.") and "@" not in email
