@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields
 from sqlalchemy import JSON, Column, Index, Integer, String, Table, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from coord.db import UtcDateTime, utcnow
 from coord.errors import Conflict, Invalid, PreconditionFailed
@@ -21,6 +22,16 @@ from coord.http import decode_cursor, page, page_of
 
 def etag(version):
     return f'"{version}"'
+
+
+class Correctable:
+    """Mixin of a model `PATCH` can correct: its version, shown as its etag."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @property
+    def etag(self):
+        return etag(self.version)
 
 
 def check_if_match(if_match, version, thing):

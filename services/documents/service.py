@@ -9,18 +9,19 @@ import base64
 from werkzeug.wrappers import Response
 
 from coord.auth import require
+from coord.configured import configured_timer
+from coord.corrections import CorrectionPage
 from coord.events import subscribe
-from coord.http import api, page_of
+from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
 from services.documents import usecases
-from coord.configured import configured_timer
 from services.documents.dependencies import Clock, Files
 from services.documents.domain import FILE_TYPES
 from services.documents.models import Base
 from services.documents.schemas import (
     ContributionCreateSchema, ContributionSchema, DocumentCreateSchema, DocumentListQuery,
-    DocumentSchema, FileSchema,
+    DocumentPatchSchema, DocumentSchema, FileSchema,
 )
 
 
@@ -32,9 +33,9 @@ class DocumentsService(ServiceBase):
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
-        if envelope["type"] == "meeting_scheduled":
+        if envelope["type"] in ("meeting_scheduled", "meeting_updated"):
             with self.db.unit_of_work() as uow:
-                usecases.record_meeting(uow, envelope)
+                usecases.record_meeting(uow, envelope, self.clock.today())
 
     @api("POST", "/documents", body=DocumentCreateSchema, returns=DocumentSchema, status=201)
     def register_document(self, request, caller, body):
@@ -59,6 +60,20 @@ class DocumentsService(ServiceBase):
         with self.db.unit_of_work() as uow:
             return usecases.describe(usecases.get_document(uow, document_id),
                                      self.clock.today())
+
+    @api("PATCH", "/documents/<document_id>", body=DocumentPatchSchema, returns=DocumentSchema)
+    def correct_document(self, request, caller, document_id, body):
+        """Correct the title, agenda item or due date (mc); If-Match: its etag."""
+        today = self.clock.today()
+        with self.db.unit_of_work() as uow:
+            return usecases.describe(usecases.correct_document(
+                uow, caller, document_id, body, request.headers.get("If-Match"), today), today)
+
+    @api("GET", "/documents/<document_id>/history", query=PageQuery, returns=CorrectionPage)
+    def document_history(self, request, caller, document_id, query):
+        """The document's corrections, oldest first (deadlines its meeting moved too)."""
+        with self.db.unit_of_work() as uow:
+            return usecases.document_history(uow, document_id, query)
 
     @api("POST", "/documents/<document_id>/contributions", body=ContributionCreateSchema,
          returns=ContributionSchema, status=201)

@@ -16,17 +16,7 @@ add_messaging_tables(Base.metadata)
 CORRECTIONS = corrections.history_table(Base.metadata)
 
 
-class Correctable:
-    """A record `PATCH` can correct: its version, shown as its etag."""
-
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    @property
-    def etag(self):
-        return corrections.etag(self.version)
-
-
-class Meeting(Correctable, Base):
+class Meeting(corrections.Correctable, Base):
     __tablename__ = "meetings"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -46,7 +36,7 @@ class Meeting(Correctable, Base):
 FUNDED_PARTICIPANT = "funded = true AND status IN ('confirmed', 'checked_in')"
 
 
-class Registration(Correctable, Base):
+class Registration(corrections.Correctable, Base):
     __tablename__ = "registrations"
     __table_args__ = (
         Index("uq_registration_email", "meeting_id", "email", unique=True),

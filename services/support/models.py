@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from coord import corrections
 from coord.db import UtcDateTime, add_messaging_tables
 from services.support import domain
 from coord.money import Money
@@ -38,6 +39,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+CORRECTIONS = corrections.history_table(Base.metadata)
 
 
 class Meeting(Base):
@@ -51,7 +53,7 @@ class Meeting(Base):
     learned_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class Agreement(Base):
+class Agreement(corrections.Correctable, Base):
     __tablename__ = "agreements"
     __table_args__ = (Index("ix_agreements_meeting_category", "meeting_id", "category"),)
 

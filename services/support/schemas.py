@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, post_load, validate
 
 from coord import money
+from coord.corrections import patch_schema
 from coord.http import PageQuery
 from coord.vocabulary import ORGANISATIONS, REGIONS
 from services.support.domain import (
@@ -41,6 +42,11 @@ class AgreementSchema(AgreementCreateSchema):
     recorded_by = fields.String(required=True)
     created_at = fields.AwareDateTime(required=True)
     answered_at = fields.AwareDateTime(allow_none=True, required=True)
+    etag = fields.String(required=True, metadata={
+        "description": "Send it back as If-Match with a PATCH; it changes with each one."})
+
+
+AgreementPatchSchema = patch_schema(AgreementCreateSchema)
 
 
 class AgreementListQuery(PageQuery):

@@ -9,14 +9,15 @@ from werkzeug.wrappers import Response
 
 from coord.auth import require
 from coord.events import subscribe
-from coord.http import api, page_of
+from coord.corrections import CorrectionPage
+from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
 from services.support import reports, usecases
 from services.support.models import Base
 from services.support.schemas import (
-    AgreementCreateSchema, AgreementListQuery, AgreementSchema, DeclineSchema, InvoiceSchema,
-    LedgerQuery, LedgerSchema, SettlementCreateSchema, SettlementListQuery, SettlementSchema,
+    AgreementCreateSchema, AgreementListQuery, AgreementPatchSchema, AgreementSchema,
+    DeclineSchema, InvoiceSchema, LedgerQuery, LedgerSchema, SettlementCreateSchema, SettlementListQuery, SettlementSchema,
     SupportRequestCreateSchema, SupportRequestListQuery, SupportRequestSchema,
 )
 
@@ -55,6 +56,22 @@ class SupportService(ServiceBase):
         """One agreement."""
         with self.db.unit_of_work() as uow:
             return usecases.get_agreement(uow, agreement_id)
+
+    @api("PATCH", "/agreements/<agreement_id>", body=AgreementPatchSchema,
+         returns=AgreementSchema)
+    def correct_agreement(self, request, caller, agreement_id, body):
+        """Correct an agreement's regions or basis (mc); If-Match: its etag."""
+        require(caller, action="correct support agreements")
+        with self.db.unit_of_work() as uow:
+            return usecases.correct_agreement(uow, caller, agreement_id, body,
+                                              request.headers.get("If-Match"))
+
+    @api("GET", "/agreements/<agreement_id>/history", query=PageQuery,
+         returns=CorrectionPage)
+    def agreement_history(self, request, caller, agreement_id, query):
+        """The agreement's corrections, oldest first."""
+        with self.db.unit_of_work() as uow:
+            return usecases.agreement_history(uow, agreement_id, query)
 
     @api("POST", "/agreements/<agreement_id>/acknowledge", returns=AgreementSchema)
     def acknowledge_agreement(self, request, caller, agreement_id):

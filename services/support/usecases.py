@@ -6,16 +6,16 @@ from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
 
-from coord import waiting
+from coord import corrections, waiting
 from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
-from coord.errors import Invalid, NotFound
+from coord.errors import Conflict, Invalid, NotFound
 from coord.http import keyset_slice, page, utc_timestamp
 from coord.vocabulary import ORGANISER
 from services.support import domain, reports
 from services.support.models import (
-    Agreement, Meeting, RefundDue, Settlement, SupportRequest, TravelCharge,
+    CORRECTIONS, Agreement, Meeting, RefundDue, Settlement, SupportRequest, TravelCharge,
 )
 from coord.money import money_from_event
 
@@ -23,8 +23,10 @@ from coord.money import money_from_event
 # Meetings, as registration announces them
 
 def record_registration_event(uow, envelope):
-    """Keep a copy of each scheduled meeting, so agreements can name only real meetings."""
-    if envelope["type"] != "meeting_scheduled" or not uow.first_delivery(envelope["event_id"]):
+    """Keep a copy of each scheduled (or corrected) meeting, so agreements can name only
+    real meetings."""
+    if envelope["type"] not in ("meeting_scheduled", "meeting_updated") or \
+            not uow.first_delivery(envelope["event_id"]):
         return
     data = envelope["data"]
     meeting = uow.session.get(Meeting, envelope["subject"]["id"])
@@ -101,6 +103,39 @@ def _agreement_event(event_type, agreement, caller, meeting, **extra):
               "basis": agreement.basis, "regions": agreement.regions,
               "status": agreement.status, "reason": agreement.decline_reason,
               "meeting_code": meeting.code, "waiting": waiting.as_data(wait), **extra})
+
+
+AGREEMENT_CORRECTABLE = ("regions", "basis")
+
+
+def correct_agreement(uow, caller, agreement_id, changes, if_match):
+    """Correct the regions or basis of an agreement not declined (`agreement_updated`):
+    travel re-routes the open cases it covered or now covers."""
+    agreement = _get(uow, Agreement, agreement_id, "agreement", lock=True)
+    corrections.check_if_match(if_match, agreement.version, "agreement")
+    corrections.check_correctable(changes, AGREEMENT_CORRECTABLE, "agreement")
+    if agreement.status == domain.AGREEMENT_DECLINED:
+        raise Conflict("The provider declined this agreement; record a new one instead.",
+                       code="not_correctable")
+    meeting = _meeting_named_in_body(uow, agreement.meeting_id, lock=True)
+    regions, basis = changes.get("regions", agreement.regions), changes.get("basis",
+                                                                           agreement.basis)
+    domain.check_parties(agreement.provider, basis)
+    domain.check_regions(regions)
+    domain.check_no_overlap(
+        [a for a in _live_agreements(uow, meeting.id, agreement.category) if a.id != agreement.id],
+        provider=agreement.provider, category=agreement.category, regions=regions)
+    changed = corrections.apply(agreement, changes)
+    if changed:
+        corrections.record(uow.session, CORRECTIONS, "agreement", agreement, caller, changed)
+        uow.emit(_agreement_event("agreement_updated", agreement, caller, meeting,
+                                  changes=changed))
+    return agreement
+
+
+def agreement_history(uow, agreement_id, query):
+    _get(uow, Agreement, agreement_id, "agreement")
+    return corrections.history(uow.session, CORRECTIONS, "agreement", agreement_id, query)
 
 
 def get_agreement(uow, agreement_id):

@@ -31,7 +31,7 @@ def _announce(unit_of_work, meeting_id="m-1", event_id="e-1"):
                      meeting_id=meeting_id, data=COP2).envelope("registration",
                                                                 event_id=event_id)
     with unit_of_work() as uow:
-        return usecases.record_meeting(uow, envelope)
+        return usecases.record_meeting(uow, envelope, REGISTERED_ON)
 
 
 REGISTERED_ON = date(2018, 1, 2)  # before every deadline of COP-2
