@@ -1,5 +1,6 @@
 """Corrections (PATCH) through HTTP: etags and If-Match, what may not be corrected, the
 history with who changed what, and the `<thing>_updated` events."""
+from tests.documents_support import announce_meeting, register_when_known, working_document
 from tests.support import nominate, schedule_meeting, wait_for
 
 
@@ -72,3 +73,35 @@ def test_a_meeting_correction_moves_its_dates_and_says_what_changed(services):
     assert history[0]["changes"] == {
         "starts_on": {"before": "2018-11-19", "after": "2018-11-26"},
         "ends_on": {"before": "2018-11-23", "after": "2018-11-30"}}
+
+
+def test_a_documents_corrected_due_date_makes_it_late_at_once_or_clears_it(services):
+    documents = services.start("documents", DOCUMENTS_TODAY="2018-09-01")
+    notifications = services.start("notifications")
+    client = documents.client
+    meeting_id = announce_meeting(services)
+    document = register_when_known(documents, working_document(meeting_id))
+    assert document["late"] is False
+    path = f"/documents/{document['id']}"
+
+    def mcs_items():
+        digest = notifications.client.get("/digest", params={"owner": "mc"}).json()
+        return {item["subject"]["id"]: item["late"] for item in digest["items"]}
+
+    wait_for(lambda: mcs_items() == {document["id"]: False}, message="waiting, on time")
+    error(client.request("PATCH", path, json={"kind": "information"}), 409, "not_correctable")
+    error(client.request("PATCH", path, json={"symbol": "X/1"}), 400)
+    overdue = client.request("PATCH", path, json={"due_on": "2018-08-20"},
+                             headers={"If-Match": document["etag"]})
+    assert overdue.status_code == 200, overdue.text
+    assert (overdue.json()["late"], overdue.json()["days_late"]) == (True, 12)
+    wait_for(lambda: mcs_items() == {document["id"]: True}, message="late at once")
+    error(client.request("PATCH", path, json={"title": "X"},
+                         headers={"If-Match": document["etag"]}), 412, "stale_etag")
+
+    on_time = client.request("PATCH", path, json={"due_on": "2018-10-08", "title": "Report"},
+                             headers={"If-Match": overdue.json()["etag"]})
+    assert on_time.status_code == 200 and on_time.json()["late"] is False
+    wait_for(lambda: mcs_items() == {document["id"]: False}, message="on time again")
+    history = client.get(f"{path}/history").json()["items"]
+    assert [sorted(h["changes"]) for h in history] == [["due_on"], ["due_on", "title"]]
