@@ -38,6 +38,7 @@ OBSERVER_KINDS = ("igo", "ngo")
 REQUESTED, DECLINED, HELD, CANCELLED = "requested", "declined", "held", "cancelled"
 SIDE_EVENT_STATUSES = (REQUESTED, ACCEPTED, DECLINED, HELD, CANCELLED)
 SIDE_EVENT_MOVES = {ACCEPTED: {"held": HELD, "cancel": CANCELLED}}
+HOLDING_ROOMS = (ACCEPTED, HELD)  # a cancelled side event frees its room and slot
 
 # What each kind of item waits for, while it waits on its owner (coord.waiting).
 ACTIONS = {"registration": "confirm or reject the nomination",

@@ -592,7 +592,7 @@ def _place(uow, side_event, decision):
                           meeting_ends_on=meeting.ends_on)
     room_key = domain.room_key(decision["room"])
     for other in uow.session.scalars(select(SideEvent).where(
-            SideEvent.meeting_id == meeting.id, SideEvent.status == domain.ACCEPTED,
+            SideEvent.meeting_id == meeting.id, SideEvent.status.in_(domain.HOLDING_ROOMS),
             SideEvent.room_key == room_key)):
         if domain.overlaps(starts_at, ends_at, other.starts_at, other.ends_at):
             raise Conflict(f"{other.room} is taken from {other.starts_at.isoformat()} to "
