@@ -297,8 +297,9 @@ def _shown(value):
     return text(value if not isinstance(value, bool) else ("yes" if value else "no"))[:80]
 
 
-# What waits on the new owner, in words; "{owner}" is its name. Default: DEFAULT_NEXT;
-# None: the sentence already says it.
+# What waits on the new owner, in words, for events whose producer does not state it in
+# `data.waiting` (older producers); "{owner}" is its name. Default: DEFAULT_NEXT; None:
+# the sentence already says it.
 NEXT_STEPS = {
     "registration_submitted": "{owner} is to confirm or reject the registration",
     "credentials_submitted": "{owner} is to review them",
@@ -322,17 +323,17 @@ NEXT_STEPS = {
     "document_late": "it is waiting on {owner}",
 }
 DEFAULT_NEXT = "now waiting on {owner}"
-STATED_NEXT = "{owner} is to {action}"  # a type not above, whose producer says what
+STATED_NEXT = "{owner} is to {action}"  # what the producer says waits (coord.waiting)
 
 
 def _next_step(facts):
     if not facts.owner_code:
         return ""
-    if facts.type == "translation_completed":
+    if facts.waiting_action:
+        template = STATED_NEXT
+    elif facts.type == "translation_completed":
         template = ("more translations are due from {owner}" if facts.owner_code == facts.actor_code
                     else "all languages are in; publication is now with {owner}")
-    elif facts.type not in NEXT_STEPS and facts.waiting_action:
-        template = STATED_NEXT
     else:
         template = NEXT_STEPS.get(facts.type, DEFAULT_NEXT)
     return optional("; ", template and template.format(owner=facts.owner,
