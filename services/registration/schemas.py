@@ -47,8 +47,9 @@ class MeetingCreateSchema(Schema):
     translations = fields.Dict(
         keys=fields.String(validate=validate.OneOf(LANGUAGES)),
         values=fields.Nested(MeetingTranslationSchema), load_default=None,
-        allow_none=True, metadata={"description": "The title and city in other languages, "
-                                                  "e.g. {\"fr\": {\"title\": ..., \"city\": ...}}."})
+        allow_none=True, metadata={
+            "description": "The title and city in other languages, e.g. "
+                           "{\"fr\": {\"title\": ..., \"city\": ...}}."})
 
 
 class MeetingSchema(MeetingCreateSchema):

@@ -18,11 +18,11 @@ from services.registration.models import Base
 from services.registration.schemas import (
     ConfirmSchema, CredentialsCreateSchema, CredentialsListQuery, CredentialsReportSchema,
     CredentialsReviewSchema, CredentialsSchema, LetterQuery, MeetingCreateSchema,
-    MeetingListQuery, MeetingPatchSchema, MeetingSchema, ObserverDecisionSchema, ObserverListQuery,
-    ObserverRequestCreateSchema, ObserverRequestSchema, ParticipantListSchema,
-    RegistrationBatchSchema, RegistrationCreateSchema, RegistrationListQuery,
-    RegistrationPatchSchema, RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema, SideEventListQuery,
-    SideEventSchema,
+    MeetingListQuery, MeetingPatchSchema, MeetingSchema, ObserverDecisionSchema,
+    ObserverListQuery, ObserverRequestCreateSchema, ObserverRequestSchema,
+    ParticipantListSchema, RegistrationBatchSchema, RegistrationCreateSchema,
+    RegistrationListQuery, RegistrationPatchSchema, RegistrationSchema,
+    SideEventCreateSchema, SideEventDecisionSchema, SideEventListQuery, SideEventSchema,
 )
 
 ON_SITE = ("chb", "brs")  # partners who staff the registration desk at the venue

@@ -18,11 +18,11 @@ from decimal import Decimal
 from marshmallow import ValidationError
 from sqlalchemy import and_, not_, or_, select
 
+from coord import waiting
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Forbidden, NotFound
 from coord.http import cursor_position, keyset_slice, page, utc_timestamp
-from coord import waiting
 from coord.vocabulary import ORGANISER
 from services.travel import domain
 from services.travel.models import (
@@ -161,8 +161,11 @@ def agreement_recorded(uow, envelope, today):
     if agreement is None:
         agreement = Agreement(
             id=envelope["subject"]["id"], meeting_id=meeting.id, provider=data["provider"],
-            category=data["category"], recorded_at=datetime.fromisoformat(envelope["occurred_at"]))
+            category=data["category"],
+            recorded_at=datetime.fromisoformat(envelope["occurred_at"]))
         uow.session.add(agreement)
+    elif envelope["type"] == "agreement_recorded":
+        return  # a redelivery, or overtaken by its correction: what we hold is newer
     agreement.basis, agreement.regions = data["basis"], data["regions"]
     uow.session.flush()
     _reroute_meeting(uow, meeting, today)
