@@ -87,8 +87,8 @@ def meeting_updated(uow, envelope, today):
             case.dsa_rate_missing = False
             _apply_rate(uow, case, meeting)
         case.updated_at = utcnow()
-        uow.emit(_case_event("travel_case_updated", case, actor=envelope["actor"],
-                             today=today, meeting=meeting))
+        _emit_case(uow, "travel_case_updated", case, actor=envelope["actor"],
+                   today=today, meeting=meeting)
 
 
 def _keep_meeting(uow, envelope):
@@ -124,10 +124,10 @@ def registration_confirmed(uow, envelope, today):
         _apply_rate(uow, case, meeting)
     uow.session.add(case)
     uow.session.flush()
-    uow.emit(_case_event("travel_case_opened", case, actor=ORGANISER, today=today,
-                         meeting=meeting))
+    _emit_case(uow, "travel_case_opened", case, actor=ORGANISER, today=today,
+               meeting=meeting)
     if case.dsa_rate_missing:
-        uow.emit(_rate_missing_event(case, meeting, actor=ORGANISER, today=today))
+        _emit_rate_missing(uow, case, meeting, actor=ORGANISER, today=today)
 
 
 def registration_withdrawn(uow, envelope, today):
@@ -146,8 +146,8 @@ def registration_withdrawn(uow, envelope, today):
         return
     case.status, case.refund_due, case.updated_at = (
         domain.CANCELLED, case.ticket is not None, utcnow())
-    uow.emit(_case_event("travel_case_cancelled", case, actor=ORGANISER, today=today,
-                         meeting=meeting, refund_due=case.refund_due))
+    _emit_case(uow, "travel_case_cancelled", case, actor=ORGANISER, today=today,
+               meeting=meeting, refund_due=case.refund_due)
 
 
 def agreement_recorded(uow, envelope, today):
@@ -204,9 +204,9 @@ def _reroute(uow, case, agreements, meeting, today):
     if change.dsa:
         case.dsa_route = change.dsa
     case.updated_at = utcnow()
-    uow.emit(_case_event("travel_case_rerouted", case, actor=ORGANISER, today=today,
-                         meeting=meeting, previous_travel_owner=previous_travel_owner,
-                         previous_dsa_owner=previous_dsa_owner))
+    _emit_case(uow, "travel_case_rerouted", case, actor=ORGANISER, today=today,
+               meeting=meeting, previous_travel_owner=previous_travel_owner,
+               previous_dsa_owner=previous_dsa_owner)
 
 
 def _meeting_id(envelope):
@@ -262,10 +262,10 @@ def _settle_entitlement(uow, case, meeting, actor, today):
     fixed = _apply_rate(uow, case, meeting)
     case.updated_at = utcnow()
     if fixed:
-        uow.emit(_case_event("dsa_entitlement_fixed", case, actor=actor, today=today,
-                             meeting=meeting))
+        _emit_case(uow, "dsa_entitlement_fixed", case, actor=actor, today=today,
+                   meeting=meeting)
     elif not was_flagged:
-        uow.emit(_rate_missing_event(case, meeting, actor=actor, today=today))
+        _emit_rate_missing(uow, case, meeting, actor=actor, today=today)
 
 
 def set_dsa_rate(uow, caller, city, body, today):
@@ -326,11 +326,10 @@ def issue_ticket(uow, caller, case_id, body, today):
         issued_by=caller, issued_at=now)
     case.status, case.updated_at = new_status, now
     uow.session.flush()
-    uow.emit(_case_event("ticket_issued", case, actor=caller, today=today, meeting=meeting,
-                         **_jsonable({
-        "carrier": body["carrier"], "ticket_number": body["ticket_number"],
-        "fare": case.ticket.fare, "outbound_on": body["outbound_on"],
-        "return_on": body["return_on"]})))
+    _emit_case(uow, "ticket_issued", case, actor=caller, today=today, meeting=meeting,
+               **_jsonable({"carrier": body["carrier"], "ticket_number": body["ticket_number"],
+                            "fare": case.ticket.fare, "outbound_on": body["outbound_on"],
+                            "return_on": body["return_on"]}))
     return CaseOnDay(case, meeting, today)
 
 
@@ -347,9 +346,9 @@ def pay_dsa(uow, caller, case_id, body, today):
     case.status, case.updated_at = new_status, now
     uow.session.flush()
     meeting = uow.session.get(Meeting, case.meeting_id)
-    uow.emit(_case_event("dsa_paid", case, actor=caller, today=today, meeting=meeting,
-                         **_jsonable({"amount": case.dsa_payment.amount,
-                                      "paid_on": body["paid_on"], "reason": body["reason"]})))
+    _emit_case(uow, "dsa_paid", case, actor=caller, today=today, meeting=meeting,
+               **_jsonable({"amount": case.dsa_payment.amount,
+                            "paid_on": body["paid_on"], "reason": body["reason"]}))
     return CaseOnDay(case, meeting, today)
 
 
@@ -369,9 +368,9 @@ def record_refund(uow, caller, case_id, body, today):
     case.refund_due, case.updated_at = False, now
     uow.session.flush()
     meeting = uow.session.get(Meeting, case.meeting_id)
-    uow.emit(_case_event("refund_recorded", case, actor=caller, today=today, meeting=meeting,
-                         **_jsonable({"amount": ticket.refund["amount"], "fare": ticket.fare,
-                                      "received_on": body["received_on"]})))
+    _emit_case(uow, "refund_recorded", case, actor=caller, today=today, meeting=meeting,
+               **_jsonable({"amount": ticket.refund["amount"], "fare": ticket.fare,
+                            "received_on": body["received_on"]}))
     return CaseOnDay(case, meeting, today)
 
 
@@ -395,9 +394,7 @@ def notice_overdue_cases(unit_of_work, today):
             if case.overdue_stated or not domain.is_overdue(
                     case.status, meeting.starts_on, today):
                 continue
-            uow.emit(_case_event("travel_case_overdue", case, actor=ORGANISER, today=today,
-                                 meeting=meeting, ticket_due_on=_jsonable(
-                                     domain.ticket_due_on(meeting.starts_on))))
+            uow.emit(_overdue_event(case, meeting, today))
             told += 1
     return told
 
@@ -511,9 +508,25 @@ def _case_event(event_type, case, *, actor, today, meeting, **extra):
                  meeting_id=case.meeting_id, data={**data, **extra})
 
 
-def _rate_missing_event(case, meeting, actor, today):
-    return _case_event("dsa_rate_missing", case, actor=actor, today=today, meeting=meeting,
-                       city=meeting.city)
+def _emit_case(uow, event_type, case, *, actor, today, meeting, **extra):
+    """Emit a case's event; when the change makes its ticket late (the case opened, or
+    its meeting was scheduled or moved, past the deadline), say so at once as well
+    (`travel_case_overdue`), rather than at the next daily check."""
+    was_late = case.overdue_stated
+    uow.emit(_case_event(event_type, case, actor=actor, today=today, meeting=meeting, **extra))
+    if case.overdue_stated and not was_late:
+        uow.emit(_overdue_event(case, meeting, today))
+
+
+def _overdue_event(case, meeting, today):
+    return _case_event("travel_case_overdue", case, actor=ORGANISER, today=today,
+                       meeting=meeting, ticket_due_on=_jsonable(
+                           domain.ticket_due_on(meeting.starts_on)))
+
+
+def _emit_rate_missing(uow, case, meeting, actor, today):
+    _emit_case(uow, "dsa_rate_missing", case, actor=actor, today=today, meeting=meeting,
+               city=meeting.city)
 
 
 def _jsonable(value):

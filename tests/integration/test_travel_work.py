@@ -127,14 +127,18 @@ def test_partners_work_their_cases_and_bad_input_changes_nothing(services, publi
         return [(e["type"], e["actor"], e["owner"]) for e in published(meeting_id=meeting)
                 if e["subject"]["id"] == case_id]
 
-    wait_for(lambda: len(events_of(case["id"])) == 6, message="six events of the case")
+    wait_for(lambda: len(events_of(case["id"])) == 7, message="seven events of the case")
     assert events_of(case["id"]) == [
-        ("travel_case_opened", "mc", "brs"), ("dsa_rate_missing", "mc", "brs"),
+        ("travel_case_opened", "mc", "brs"),
+        ("travel_case_overdue", "mc", "brs"),  # it opened past its ticket deadline
+        ("dsa_rate_missing", "mc", "brs"),
         ("dsa_entitlement_fixed", "mc", "brs"), ("ticket_issued", "brs", "brs"),
         ("dsa_paid", "brs", None), ("travel_case_cancelled", "mc", "brs")]
+    # It may have opened before chb's agreement, or before its meeting was known here.
     assert [event[0] for event in events_of(other["id"])
-            if event[0] != "travel_case_rerouted"] == [  # it may have opened before chb's
+            if event[0] not in ("travel_case_rerouted", "travel_case_overdue")] == [
         "travel_case_opened", "dsa_rate_missing", "dsa_entitlement_fixed", "dsa_paid"]
+    assert [event[0] for event in events_of(other["id"])].count("travel_case_overdue") == 1
     issued = published("ticket_issued", meeting)[0]["data"]
     assert (issued["travel_owner"], issued["travel_basis"], issued["fare"]) == (
         "brs", "reimbursement", TICKET["fare"])

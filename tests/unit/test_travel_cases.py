@@ -377,6 +377,8 @@ def test_a_case_opened_after_its_ticket_deadline_says_so_at_once(travel):
         usecases.handle_registration_event(uow, confirmation, date(2018, 11, 10))
     (opened,) = travel.events("travel_case_opened")
     assert opened["data"]["waiting"]["late"] is True
+    (overdue,) = travel.events("travel_case_overdue")
+    assert (overdue["owner"], overdue["data"]["ticket_due_on"]) == ("mc", "2018-11-05")
     assert usecases.notice_overdue_cases(travel.uow, date(2018, 11, 10)) == 0
 
 
