@@ -87,7 +87,9 @@ function showEmptiness() {
 async function loadFeed() {
   const page = await api("/feed", { ...filters(), limit: PAGE_SIZE });
   $("entries").replaceChildren(...page.items.map((entry) => entryItem(entry, false)));
-  state.newestSeq = page.items.length ? page.items[0].seq : 0;
+  // Never back: with "Waiting on" set the list holds older entries than the stream has
+  // sent, and resuming from them would replay (and reload for) what was already seen.
+  state.newestSeq = Math.max(state.newestSeq, page.items.length ? page.items[0].seq : 0);
   state.nextCursor = page.next_cursor;
   showEmptiness();
 }
