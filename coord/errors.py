@@ -46,3 +46,9 @@ class Conflict(CoordError):
     """An illegal state change, a duplicate or a quota (409)."""
 
     code = "conflict"
+
+
+class PreconditionFailed(CoordError):
+    """The client's `If-Match` names a version that is no longer current (412)."""
+
+    code = "stale_etag"

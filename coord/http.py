@@ -22,12 +22,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from coord.auth import TokenRegistry
-from coord.errors import Conflict, CoordError, Forbidden, Invalid, NotFound, Unauthenticated
+from coord.errors import (
+    Conflict, CoordError, Forbidden, Invalid, NotFound, PreconditionFailed, Unauthenticated,
+)
 from coord.metrics import HTTP_REQUESTS
 
 log = logging.getLogger(__name__)
 
-STATUS = {Invalid: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409}
+STATUS = {Invalid: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409,
+          PreconditionFailed: 412}
 
 
 def error_response(status, code, message, fields_=None):

@@ -127,4 +127,40 @@ EXTRA_SAMPLES = [
         "organiser": "Zero Mercury Working Group", "organiser_code": None,
         "decision": None, "status": "requested"}),
     Sample("travel", "dsa_entitlement_fixed", "travel_case", "mc", "chb", CASE),
+    # Closing work: every wait has an action that clears it.
+    Sample("travel", "refund_recorded", "travel_case", "brs", None, {
+        **CASE, "status": "cancelled", "amount": {"amount": "900.00", "currency": "USD"},
+        "received_on": "2018-12-01", "waiting": None}),
+    Sample("travel", "travel_case_overdue", "travel_case", "mc", "brs", {
+        **CASE, "ticket_due_on": "2018-11-05", "waiting": {
+            "action": "issue the ticket", "due_on": "2018-11-05", "late": True}}),
+    Sample("travel", "travel_case_updated", "travel_case", "mc", "chb", CASE),
+    Sample("support", "agreement_acknowledged", "agreement", "brs", None, {
+        "meeting_code": "COP-2", "provider": "brs", "category": "travel",
+        "basis": "reimbursement", "regions": None, "status": "acknowledged"}),
+    Sample("support", "agreement_declined", "agreement", "chb", None, {
+        "meeting_code": "COP-2", "provider": "chb", "category": "dsa_payment",
+        "basis": "reciprocity", "regions": None, "status": "declined",
+        "reason": "No staff on site."}),
+    Sample("support", "settlement_recorded", "settlement", "mc", None, {
+        "meeting_code": "COP-2", "provider": "brs", "reference": "TR-2018-114",
+        "amount": {"amount": "5200.50", "currency": "USD"}, "waiting": None}),
+    Sample("registration", "meeting_updated", "meeting", "mc", None, {
+        "code": "COP-2", "title": "Second meeting of the Conference of the Parties",
+        "changes": {"starts_on": {"before": "2018-11-19", "after": "2018-11-26"}}}),
+    Sample("registration", "registration_updated", "registration", "mc", None, {
+        **REGISTRATION, "changes": {"email": {"before": None, "after": None}}}),
+    Sample("support", "agreement_updated", "agreement", "mc", None, {
+        "meeting_code": "COP-2", "provider": "brs", "category": "travel",
+        "basis": "reimbursement", "regions": ["grulac"],
+        "changes": {"regions": {"before": None, "after": ["grulac"]}}}),
+    Sample("documents", "document_updated", "document", "mc", "mc", {
+        "meeting_code": "COP-2", "symbol": "UNEP/MC/COP.2/1", "title": "Provisional agenda",
+        "changes": {"due_on": {"before": "2018-10-08", "after": "2018-10-15"}}}),
+    Sample("registration", "side_event_held", "side_event", "brs", None, {
+        "meeting_code": "COP-2", "title": "Mercury in artisanal gold mining",
+        "status": "held"}),
+    Sample("registration", "side_event_cancelled", "side_event", "brs", None, {
+        "meeting_code": "COP-2", "title": "Mercury in artisanal gold mining",
+        "status": "cancelled"}),
 ]

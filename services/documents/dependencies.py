@@ -13,18 +13,11 @@ import os
 from datetime import date, datetime, timezone
 
 from nameko.extensions import DependencyProvider
-from nameko.timer import Timer
 
 from coord import settings
+from coord.configured import setting
 from services.documents.domain import DEFAULT_MAX_FILE_BYTES
 from services.documents.files import FileStore
-
-
-def setting(config, key, default):
-    value = config.get(key)
-    if value is None:
-        value = os.environ.get(key)
-    return default if value is None else value
 
 
 class Clock(DependencyProvider):
@@ -52,19 +45,3 @@ class Files(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
-
-
-class ConfiguredTimer(Timer):
-    """nameko's timer, its interval read from a setting when the service starts."""
-
-    def __init__(self, setting_key, default, **kwargs):
-        self.setting_key = setting_key
-        self.default = default
-        super().__init__(interval=default, **kwargs)
-
-    def setup(self):
-        self.interval = float(setting(self.container.config, self.setting_key, self.default))
-        super().setup()
-
-
-configured_timer = ConfiguredTimer.decorator

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from coord.errors import Conflict, Invalid
 from coord.lifecycle import follow
+from coord.waiting import Wait
 from coord.vocabulary import LANGUAGES, ORGANISER
 
 DRAFTING, SUBMITTED, EDITED, TRANSLATED, PUBLISHED = (
@@ -39,6 +40,26 @@ ALL_LANGUAGES, REDUCED_LANGUAGES = "all", "reduced"
 DUE_BEFORE_OPENING = timedelta(weeks=6)
 SUBMISSION_BEFORE_OPENING = timedelta(weeks=10)
 DUE, SUBMISSION = "due", "submission"
+
+# What a document waits for in each status, from its holder (coord.waiting).
+ACTIONS = {DRAFTING: "submit the document", SUBMITTED: "edit the document",
+           EDITED: "translate the document", TRANSLATED: "translate the document"}
+
+
+def deadline_applies(deadline, status):
+    """Whether a missed deadline still makes the document late: submission until it is
+    submitted, due until it is published."""
+    return status == DRAFTING if deadline == SUBMISSION else status != PUBLISHED
+
+
+def waiting(status, holder, late):
+    """What the document waits for; a translated one, once every language is in, waits
+    on mc to publish it."""
+    if holder is None or status == PUBLISHED:
+        return None
+    action = ("publish the document" if holder == ORGANISER and status == TRANSLATED
+              else ACTIONS[status])
+    return Wait(holder, action, late=late)
 
 
 @dataclass(frozen=True)

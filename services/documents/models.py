@@ -4,6 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from coord import corrections
 from coord.db import UtcDateTime, add_messaging_tables
 
 
@@ -12,6 +13,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+CORRECTIONS = corrections.history_table(Base.metadata)
 
 
 class Meeting(Base):
@@ -47,7 +49,7 @@ class SymbolCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Document(Base):
+class Document(corrections.Correctable, Base):
     __tablename__ = "documents"
     __table_args__ = (Index("ix_documents_meeting_status", "meeting_id", "status"),)
 

@@ -1,6 +1,9 @@
 """Documents' request and response schemas (also its OpenAPI components)."""
+from datetime import date
+
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from coord.corrections import patch_schema
 from coord.http import PageQuery
 from coord.public import language_field
 from coord.vocabulary import LANGUAGES, ORGANISATIONS
@@ -89,8 +92,16 @@ class MissedDeadlineSchema(Schema):
     days_late = fields.Integer(required=True)
 
 
+class DocumentPatchSchema(patch_schema(DocumentCreateSchema)):
+    """A correction: title, agenda item or due date; the rest of a document is fixed."""
+
+    due_on = fields.Date(validate=validate.Range(min=date(1990, 1, 1), max=date(2100, 12, 31)))
+
+
 class DocumentSchema(Schema):
     id = fields.String(required=True)
+    etag = fields.String(required=True, metadata={
+        "description": "Send it back as If-Match with a PATCH; it changes with each one."})
     meeting_id = fields.String(required=True)
     meeting_code = fields.String(required=True)
     symbol = fields.String(required=True)

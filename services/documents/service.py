@@ -9,19 +9,21 @@ import base64
 from werkzeug.wrappers import Response
 
 from coord.auth import require
+from coord.configured import configured_timer
+from coord.corrections import CorrectionPage
 from coord.events import subscribe
-from coord.http import api, json_response, page_of
+from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
 from coord.public import public_response, reader_language
 from coord.service import ServiceBase
 from services.documents import public, public_views, usecases
-from services.documents.dependencies import Clock, Files, configured_timer
+from services.documents.dependencies import Clock, Files
 from services.documents.domain import FILE_TYPES
 from services.documents.models import Base
 from services.documents.schemas import (
     ContributionCreateSchema, ContributionSchema, DocumentCreateSchema, DocumentListQuery,
-    DocumentSchema, FileSchema, PublicDocumentSchema, PublicDocumentsQuery, PublicFeedQuery,
-    PublicPageQuery,
+    DocumentPatchSchema, DocumentSchema, FileSchema, PublicDocumentSchema, PublicDocumentsQuery,
+    PublicFeedQuery, PublicPageQuery,
 )
 
 PublicDocumentPage = page_of(PublicDocumentSchema)
@@ -35,17 +37,18 @@ class DocumentsService(ServiceBase):
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
-        if envelope["type"] == "meeting_scheduled":
+        if envelope["type"] in ("meeting_scheduled", "meeting_updated"):
             with self.db.unit_of_work() as uow:
-                usecases.record_meeting(uow, envelope)
+                usecases.record_meeting(uow, envelope, self.clock.today())
 
     @api("POST", "/documents", body=DocumentCreateSchema, returns=DocumentSchema, status=201)
     def register_document(self, request, caller, body):
         """Register a document (mc); its symbol is assigned, never typed."""
         require(caller, action="register documents")
         with self.db.unit_of_work() as uow:
-            return usecases.describe(usecases.register_document(uow, caller, body),
-                                     self.clock.today())
+            today = self.clock.today()
+            return usecases.describe(usecases.register_document(uow, caller, body, today),
+                                     today)
 
     @api("GET", "/documents", query=DocumentListQuery, returns=page_of(DocumentSchema))
     def list_documents(self, request, caller, query):
@@ -61,6 +64,20 @@ class DocumentsService(ServiceBase):
         with self.db.unit_of_work() as uow:
             return usecases.describe(usecases.get_document(uow, document_id),
                                      self.clock.today())
+
+    @api("PATCH", "/documents/<document_id>", body=DocumentPatchSchema, returns=DocumentSchema)
+    def correct_document(self, request, caller, document_id, body):
+        """Correct the title, agenda item or due date (mc); If-Match: its etag."""
+        today = self.clock.today()
+        with self.db.unit_of_work() as uow:
+            return usecases.describe(usecases.correct_document(
+                uow, caller, document_id, body, request.headers.get("If-Match"), today), today)
+
+    @api("GET", "/documents/<document_id>/history", query=PageQuery, returns=CorrectionPage)
+    def document_history(self, request, caller, document_id, query):
+        """The document's corrections, oldest first (deadlines its meeting moved too)."""
+        with self.db.unit_of_work() as uow:
+            return usecases.document_history(uow, document_id, query)
 
     @api("POST", "/documents/<document_id>/contributions", body=ContributionCreateSchema,
          returns=ContributionSchema, status=201)

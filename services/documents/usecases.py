@@ -7,19 +7,20 @@ import logging
 import uuid
 from datetime import date
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from coord.auth import require
 from coord.db import utcnow
+from coord import corrections, waiting
 from coord.envelope import Event
 from coord.errors import Conflict, Invalid, NotFound
 from coord.http import keyset_slice, page, utc_timestamp
 from coord.vocabulary import LANGUAGES, ORGANISER
 from services.documents import domain
 from services.documents.models import (
-    Contribution, Document, LanguageVersion, LateNotice, Meeting, SymbolCounter,
+    CORRECTIONS, Contribution, Document, LanguageVersion, LateNotice, Meeting, SymbolCounter,
 )
 
 log = logging.getLogger(__name__)
@@ -27,10 +28,23 @@ log = logging.getLogger(__name__)
 
 # Meetings, from registration's events
 
-def record_meeting(uow, envelope):
-    """Remember a scheduled meeting, once, with the counters its symbols are numbered from."""
+def record_meeting(uow, envelope, today):
+    """Remember a scheduled meeting, once, with the counters its symbols are numbered from;
+    a corrected one (`meeting_updated`) moves the deadlines of its unpublished documents."""
     if not uow.first_delivery(envelope["event_id"]):
         return None
+    meeting = _keep_meeting(uow, envelope)
+    if envelope["type"] == "meeting_updated":
+        documents = uow.session.scalars(select(Document).where(
+            Document.meeting_id == meeting.id, Document.status != domain.PUBLISHED)).all()
+        for document in documents:
+            submission_due_on, due_on = domain.deadlines(document.kind, meeting.starts_on)
+            _correct(uow, document, envelope["actor"], today,
+                     {"submission_due_on": submission_due_on, "due_on": due_on})
+    return meeting
+
+
+def _keep_meeting(uow, envelope):
     data = envelope["data"]
     meeting_id = envelope["subject"]["id"]
     meeting = uow.session.get(Meeting, meeting_id) or Meeting(id=meeting_id)
@@ -74,7 +88,7 @@ def get_document(uow, document_id, *, lock=False):
     return document
 
 
-def register_document(uow, caller, data):
+def register_document(uow, caller, data, today):
     """Create a document in drafting, with an assigned symbol and its deadlines."""
     meeting = uow.session.get(Meeting, data["meeting_id"])
     if meeting is None:
@@ -101,7 +115,9 @@ def register_document(uow, caller, data):
     uow.session.add(document)
     _open_series(uow.session, *(domain.child_stem(document.symbol, relation)
                                 for relation in domain.RELATIONS))
-    uow.emit(_document_event("document_registered", document, caller, owner=ORGANISER))
+    uow.emit(_document_event(uow, "document_registered", document, caller, owner=ORGANISER))
+    uow.session.flush()
+    _notice_missed(uow, document, today)
     return document
 
 
@@ -154,7 +170,8 @@ def describe(document, today):
     missed = _missed(document, today)
     fields = ("id", "meeting_id", "symbol", "kind", "title", "agenda_item", "parent_id",
               "relation", "status", "owner", "original_language", "language_set",
-              "contributions", "submission_due_on", "due_on", "created_at", "updated_at")
+              "contributions", "submission_due_on", "due_on", "created_at", "updated_at",
+              "etag")
     return {
         **{name: getattr(document, name) for name in fields},
         "meeting_code": document.meeting.code,
@@ -163,6 +180,50 @@ def describe(document, today):
         "days_late": max((m.days_late for m in missed), default=None),
         "missed_deadlines": missed,
     }
+
+
+# Corrections
+
+DOCUMENT_CORRECTABLE = ("title", "agenda_item", "due_on")
+
+
+def correct_document(uow, caller, document_id, changes, if_match, today):
+    """Correct the title, agenda item or due date of a document not yet published
+    (`document_updated`); a due date moved past today clears its lateness, one moved
+    into the past makes it late at once."""
+    require(caller, action="correct documents")
+    document = uow.session.scalar(
+        select(Document).where(Document.id == document_id).with_for_update())
+    if document is None:
+        raise NotFound(f"No document with id {document_id}.")
+    corrections.check_if_match(if_match, document.version, "document")
+    corrections.check_correctable(changes, DOCUMENT_CORRECTABLE, "document")
+    if document.status == domain.PUBLISHED:
+        raise Conflict("The document is published; issue a corrigendum (relation corr) "
+                       "instead.", code="not_correctable")
+    _correct(uow, document, caller, today, changes)
+    return document
+
+
+def _correct(uow, document, caller, today, changes):
+    """Apply a correction, keep it in the history, forget late notices the new dates
+    no longer justify, announce it, and notice at once a deadline it makes missed."""
+    changed = corrections.apply(document, changes)
+    if not changed:
+        return
+    document.updated_at = utcnow()
+    corrections.record(uow.session, CORRECTIONS, "document", document, caller, changed)
+    still_missed = {missed.deadline for missed in _missed(document, today)}
+    uow.session.execute(delete(LateNotice).where(
+        LateNotice.document_id == document.id, LateNotice.deadline.not_in(still_missed)))
+    uow.emit(_document_event(uow, "document_updated", document, caller, owner=document.owner,
+                             changes=changed))
+    _notice_missed(uow, document, today)
+
+
+def document_history(uow, document_id, query):
+    get_document(uow, document_id)
+    return corrections.history(uow.session, CORRECTIONS, "document", document_id, query)
 
 
 def _missed(document, today):
@@ -191,7 +252,7 @@ def contribute(uow, caller, document_id, note):
                                 contributor=caller, note=note, created_at=utcnow())
     document.contributions.append(contribution)
     document.updated_at = contribution.created_at
-    uow.emit(_document_event("contribution_recorded", document, caller, owner=ORGANISER,
+    uow.emit(_document_event(uow, "contribution_recorded", document, caller, owner=ORGANISER,
                              contributor=caller, note=note))
     return contribution
 
@@ -241,7 +302,7 @@ def _step(uow, caller, document_id, action, description):
 
 def _advance(uow, caller, document, step, event_type, **extra):
     document.status, document.owner, document.updated_at = step.status, step.owner, utcnow()
-    uow.emit(_document_event(event_type, document, caller, owner=step.owner, **extra))
+    uow.emit(_document_event(uow, event_type, document, caller, owner=step.owner, **extra))
     return document
 
 
@@ -264,9 +325,16 @@ def _mark_done(document, language, caller):
     version.done_at, version.done_by = utcnow(), caller
 
 
-def _document_event(event_type, document, actor, *, owner, **extra):
-    return Event(event_type, "document", document.id, actor=actor, owner=owner,
-                 meeting_id=document.meeting_id, data={**document_fields(document), **extra})
+def _document_event(uow, event_type, document, actor, *, owner, **extra):
+    """A documents event, stating what the document now waits for: late while a deadline
+    it was noticed late for still applies (so moving on clears it)."""
+    late = any(domain.deadline_applies(notice.deadline, document.status)
+               for notice in uow.session.scalars(
+                   select(LateNotice).where(LateNotice.document_id == document.id)))
+    wait = domain.waiting(document.status, owner, late)
+    return Event(event_type, "document", document.id, actor=actor, owner=waiting.owner_of(wait),
+                 meeting_id=document.meeting_id,
+                 data={**document_fields(document), **extra, "waiting": waiting.as_data(wait)})
 
 
 def document_fields(document):
@@ -353,10 +421,22 @@ def _notice_late(uow, document_id, deadline, today):
     missed = next((m for m in _missed(document, today) if m.deadline == deadline), None)
     if missed is None or uow.session.get(LateNotice, (document_id, deadline)):
         return 0  # handled in between: submitted, published or noticed
-    uow.session.add(LateNotice(document_id=document.id, deadline=deadline,
+    _emit_late(uow, document, missed)
+    return 1
+
+
+def _notice_missed(uow, document, today):
+    """Say at once that a document is late when the change that makes it so happens
+    (registered after its deadline, or its meeting moved), not at the next check."""
+    for missed in _missed(document, today):
+        if not uow.session.get(LateNotice, (document.id, missed.deadline)):
+            _emit_late(uow, document, missed)
+
+
+def _emit_late(uow, document, missed):
+    uow.session.add(LateNotice(document_id=document.id, deadline=missed.deadline,
                                holder=document.owner, days_late=missed.days_late,
                                noticed_at=utcnow()))
     uow.session.flush()
-    uow.emit(_document_event("document_late", document, ORGANISER, owner=document.owner,
-                             days_late=missed.days_late, deadline=deadline))
-    return 1
+    uow.emit(_document_event(uow, "document_late", document, ORGANISER, owner=document.owner,
+                             days_late=missed.days_late, deadline=missed.deadline))

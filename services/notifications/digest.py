@@ -35,7 +35,8 @@ def _item_line(item):
     """'- [late, 3 days] <summary>': how long it has waited on this owner, then what."""
     days = item["days_waiting"]
     waited = "today" if days == 0 else f"{days} day" + ("" if days == 1 else "s")
-    return _wrapped(f"- [{'late, ' if item['late'] else ''}{waited}] {item['summary']}")
+    to_do = f" To do: {item['action']}." if item.get("action") else ""
+    return _wrapped(f"- [{'late, ' if item['late'] else ''}{waited}] {item['summary']}{to_do}")
 
 
 def _wrapped(text):

@@ -52,8 +52,9 @@ class KnownMeeting(Base):
 
 
 class WaitingItem(Base):
-    """The current owner of one subject (a registration, a document...): what the latest
-    event about it said. An item with an owner is waiting on that organisation."""
+    """The current owner of one subject (a registration, a document...) and the action
+    it waits for: what the latest event about it said. An item with an owner is waiting
+    on that organisation."""
 
     __tablename__ = "waiting_items"
 
@@ -64,6 +65,7 @@ class WaitingItem(Base):
     late: Mapped[bool] = mapped_column(Boolean)
     latest_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the latest event's time
     entry_id: Mapped[str] = mapped_column(ForeignKey("feed_entries.id"))
+    action: Mapped[str | None] = mapped_column(String(200))  # what clears the wait
 
 
 class DigestAddress(Base):

@@ -34,7 +34,11 @@ class FeedFilters(Schema):
 
     meeting_id = fields.String(validate=validate.Length(min=1, max=36))
     owner = fields.String(validate=validate.OneOf(ORGANISATIONS), metadata={
-        "description": "Entries that leave work waiting on this organisation."})
+        "description": "Entries that left work waiting on this organisation when they "
+                       "happened (history)."})
+    waiting_on = fields.String(validate=validate.OneOf(ORGANISATIONS), metadata={
+        "description": "What waits on this organisation now: for each item waiting on it, "
+                       "the entry that set the wait (the same items as its digest)."})
     type = fields.String(validate=validate.Regexp(
         r"^[a-z][a-z0-9_]*$", error="Not an event type (lower_snake_case)."))
 
@@ -69,6 +73,9 @@ class WaitingItemSchema(Schema):
                                  metadata={"description": "Waiting on this owner since."})
     days_waiting = fields.Integer(required=True)
     late = fields.Boolean(required=True)
+    action = fields.String(allow_none=True, required=True, metadata={
+        "description": "What the owner is to do to clear the wait (null when the "
+                       "producer did not say)."})
     type = fields.String(required=True, metadata={"description": "The latest event's type."})
     summary = fields.String(required=True, metadata={"description": "The latest event."})
 

@@ -30,6 +30,12 @@ class Facts:
         self.meeting_code = text(self.data.get("meeting_code")) or text(meeting_code)
         self.meeting = self.meeting_code or "the meeting"
 
+    @property
+    def waiting_action(self):
+        """What the producer says the owner is to do (coord.waiting), or ''."""
+        waiting = self.data.get("waiting")
+        return text(waiting.get("action")) if isinstance(waiting, dict) else ""
+
     def __getitem__(self, key):
         """A data field as text ('' when missing)."""
         return text(self.data.get(key))
@@ -193,8 +199,22 @@ SENTENCES = {
         organisation(f.data.get("organiser"), "someone"), "asked to hold the side event",
         f["title"] and f"“{f['title']}”", "at", f.meeting),
     "side_event_decided": _side_event_decided,
+    "side_event_held": lambda f: words(
+        f.actor, "reports that the side event", f["title"] and f"“{f['title']}”",
+        "was held at", f.meeting),
+    "side_event_cancelled": lambda f: words(
+        f.actor, "cancelled the side event", f["title"] and f"“{f['title']}”", "at", f.meeting),
     # support
     "agreement_recorded": _agreement_recorded,
+    "agreement_acknowledged": lambda f: words(
+        f.actor, "acknowledged its agreement to provide", f.category, "for", f.meeting),
+    "agreement_declined": lambda f: (
+        f"{f.actor} declined the agreement to provide {f.category} for {f.meeting}"
+        f"{because(f.data.get('reason'))}"),
+    "settlement_recorded": lambda f: words(
+        f.actor, "paid", organisation(f.data.get("provider"), "a partner"),
+        names.money(f.data.get("amount")) or "an amount", "for", f.meeting,
+        f["reference"] and f"(reference {f['reference']})"),
     "support_requested": lambda f: words(
         f.actor, "asked", organisation(f.data.get("provider"), "a partner"), "for", f.support,
         names.named(names.BASES, f.data.get("basis"))),
@@ -222,6 +242,15 @@ SENTENCES = {
         f" to {f.person} for {f.meeting}{parenthesis(f['reason'])}"),
     "travel_case_cancelled": lambda f: (
         f"{f.actor} cancelled the travel case of {f.person} for {f.meeting}"),
+    "refund_recorded": lambda f: (
+        f"{f.actor} recorded the ticket refund"
+        f"{optional(' of ', names.money(f.data.get('amount')))} for {f.person} ({f.meeting})"),
+    "travel_case_overdue": lambda f: (
+        f"The ticket for {f.person} to {f.meeting} is overdue"
+        f"{parenthesis(optional('due ', f['ticket_due_on']))}"),
+    "travel_case_updated": lambda f: (
+        f"The travel case of {f.person} for {f.meeting} follows the corrected meeting"
+        f"{optional(': DSA ', names.money(f.data.get('entitlement')))}"),
     # documents
     "document_registered": lambda f: (
         f"{f.actor} registered {f.document} for {f.meeting}"
@@ -238,10 +267,39 @@ SENTENCES = {
         f"{f.actor} published {f.document}"
         f"{optional(' in ', names.languages(f.data.get('languages')))}"),
     "document_late": _document_late,
+    # corrections
+    "meeting_updated": lambda f: _corrected(f, f["code"] or f.meeting),
+    "registration_updated": lambda f: _corrected(f, f"the registration of {f.person} for "
+                                                    f"{f.meeting}"),
+    "agreement_updated": lambda f: _corrected(f, f"the {f.category} agreement of "
+                                                 f"{organisation(f.data.get('provider'))} "
+                                                 f"for {f.meeting}"),
+    "document_updated": lambda f: _corrected(f, f.document),
 }
 
-# What waits on the new owner, in words; "{owner}" is its name. Default: DEFAULT_NEXT;
-# None: the sentence already says it.
+def _corrected(facts, what):
+    """'mc corrected COP-2: starts on 2018-11-19 → 2018-11-26'; values not shown (an
+    e-mail address) are only named."""
+    changes = facts.data.get("changes")
+    changes = changes if isinstance(changes, dict) else {}
+    shown = []
+    for field, change in list(changes.items())[:6]:
+        label = text(field).replace("_", " ")
+        change = change if isinstance(change, dict) else {}
+        before, after = _shown(change.get("before")), _shown(change.get("after"))
+        shown.append(f"{label} {before} → {after}" if before or after else label)
+    return f"{facts.actor} corrected {what}" + optional(": ", "; ".join(shown))
+
+
+def _shown(value):
+    if isinstance(value, (dict, list)):
+        return "…"
+    return text(value if not isinstance(value, bool) else ("yes" if value else "no"))[:80]
+
+
+# What waits on the new owner, in words, for events whose producer does not state it in
+# `data.waiting` (older producers); "{owner}" is its name. Default: DEFAULT_NEXT; None:
+# the sentence already says it.
 NEXT_STEPS = {
     "registration_submitted": "{owner} is to confirm or reject the registration",
     "credentials_submitted": "{owner} is to review them",
@@ -265,17 +323,21 @@ NEXT_STEPS = {
     "document_late": "it is waiting on {owner}",
 }
 DEFAULT_NEXT = "now waiting on {owner}"
+STATED_NEXT = "{owner} is to {action}"  # what the producer says waits (coord.waiting)
 
 
 def _next_step(facts):
     if not facts.owner_code:
         return ""
-    if facts.type == "translation_completed":
+    if facts.waiting_action:
+        template = STATED_NEXT
+    elif facts.type == "translation_completed":
         template = ("more translations are due from {owner}" if facts.owner_code == facts.actor_code
                     else "all languages are in; publication is now with {owner}")
     else:
         template = NEXT_STEPS.get(facts.type, DEFAULT_NEXT)
-    return optional("; ", template and template.format(owner=facts.owner))
+    return optional("; ", template and template.format(owner=facts.owner,
+                                                        action=facts.waiting_action))
 
 
 def _generic(facts):

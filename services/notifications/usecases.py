@@ -66,7 +66,8 @@ def _update_waiting(session, entry):
     item = session.get(WaitingItem, (entry.subject_kind, entry.subject_id))
     current = None if item is None else domain.Waiting(
         **{field.name: getattr(item, field.name) for field in fields(domain.Waiting)})
-    state = domain.after_event(current, entry.type, entry.owner, entry.at, entry.id)
+    state = domain.after_event(current, entry.type, entry.owner, entry.at, entry.id,
+                               entry.data.get("waiting", domain.NOT_STATED))
     if state is current:
         return
     item = item or WaitingItem(subject_kind=entry.subject_kind, subject_id=entry.subject_id)
@@ -79,6 +80,9 @@ def _filtered(statement, filters):
     for column in ("meeting_id", "owner", "type"):
         if filters.get(column):
             statement = statement.where(getattr(FeedEntry, column) == filters[column])
+    if filters.get("waiting_on"):
+        statement = statement.where(FeedEntry.id.in_(
+            select(WaitingItem.entry_id).where(WaitingItem.owner == filters["waiting_on"])))
     return statement
 
 
@@ -128,6 +132,7 @@ def digest(uow, owner, now):
         "subject": {"kind": item.subject_kind, "id": item.subject_id},
         "meeting_id": entry.meeting_id, "meeting_code": entry.meeting_code, "since": item.since,
         "days_waiting": domain.days_waiting(item.since, now), "late": item.late,
+        "action": item.action,
         "type": entry.type, "summary": entry.summary,
     } for item, entry in rows]
     return {"owner": owner, "owner_name": organisation(owner), "generated_at": now,

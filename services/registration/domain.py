@@ -34,14 +34,36 @@ PENDING, ADMITTED, REFUSED = "pending", "admitted", "refused"
 OBSERVER_STATUSES = (PENDING, ADMITTED, REFUSED)
 OBSERVER_KINDS = ("igo", "ngo")
 
-# Side events.
-REQUESTED, DECLINED = "requested", "declined"
-SIDE_EVENT_STATUSES = (REQUESTED, ACCEPTED, DECLINED)
+# Side events: once accepted, the organiser says whether it was held or cancelled.
+REQUESTED, DECLINED, HELD, CANCELLED = "requested", "declined", "held", "cancelled"
+SIDE_EVENT_STATUSES = (REQUESTED, ACCEPTED, DECLINED, HELD, CANCELLED)
+SIDE_EVENT_MOVES = {ACCEPTED: {"held": HELD, "cancel": CANCELLED}}
+HOLDING_ROOMS = (ACCEPTED, HELD)  # a cancelled side event frees its room and slot
+
+# What each kind of item waits for, while it waits on its owner (coord.waiting).
+ACTIONS = {"registration": "confirm or reject the nomination",
+           "credentials": "review the credentials",
+           "observer_request": "decide on the request",
+           "side_event_requested": "decide on the side event",
+           "side_event_accepted": "hold the side event, or cancel it"}
+
+
+def close_side_event(current, action):
+    """An accepted side event is held or cancelled, once."""
+    return follow(SIDE_EVENT_MOVES, current, action, "side event")
 
 
 def next_status(current, action):
     """The status `action` leads to from `current`, or a 409 naming the allowed moves."""
     return follow(MOVES, current, action, "registration")
+
+
+def check_correctable_status(status):
+    """Only a registration still in play can be corrected."""
+    if status in (REJECTED, WITHDRAWN):
+        raise Conflict(f"The registration is {status}; a closed registration is not "
+                       "corrected. Nominate the person again if needed.",
+                       code="not_correctable")
 
 
 def check_meeting_dates(starts_on, ends_on):

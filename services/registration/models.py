@@ -4,6 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from coord import corrections
 from coord.db import UtcDateTime, add_messaging_tables
 from coord.mail import add_mail_table
 
@@ -14,9 +15,10 @@ class Base(DeclarativeBase):
 
 add_messaging_tables(Base.metadata)
 MAIL_OUTBOX = add_mail_table(Base.metadata)
+CORRECTIONS = corrections.history_table(Base.metadata)
 
 
-class Meeting(Base):
+class Meeting(corrections.Correctable, Base):
     __tablename__ = "meetings"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -36,7 +38,7 @@ class Meeting(Base):
 FUNDED_PARTICIPANT = "funded = true AND status IN ('confirmed', 'checked_in')"
 
 
-class Registration(Base):
+class Registration(corrections.Correctable, Base):
     __tablename__ = "registrations"
     __table_args__ = (
         Index("uq_registration_email", "meeting_id", "email", unique=True),

@@ -4,6 +4,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
 from coord import public
+from coord.corrections import patch_schema
 from coord.http import PageQuery
 from coord.vocabulary import LANGUAGES, REGIONS
 from services.registration import domain
@@ -57,6 +58,11 @@ class MeetingCreateSchema(Schema):
 class MeetingSchema(MeetingCreateSchema):
     id = fields.String(required=True)
     created_at = fields.AwareDateTime(required=True)
+    etag = fields.String(required=True, metadata={
+        "description": "Send it back as If-Match with a PATCH; it changes with each one."})
+
+
+MeetingPatchSchema = patch_schema(MeetingCreateSchema)
 
 
 class MeetingListQuery(PageQuery):
@@ -145,6 +151,11 @@ class RegistrationSchema(RegistrationCreateSchema):
     checked_in_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
     updated_at = fields.AwareDateTime(required=True)
+    etag = fields.String(required=True, metadata={
+        "description": "Send it back as If-Match with a PATCH; it changes with each one."})
+
+
+RegistrationPatchSchema = patch_schema(RegistrationCreateSchema)
 
 
 class RegistrationBatchSchema(Schema):

@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 
 from coord import mail
 from coord.auth import require
+from coord.corrections import CorrectionPage
 from coord.errors import Invalid
-from coord.http import api, json_response, page_of
+from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
 from coord.public import public_response
 from coord.service import ServiceBase
@@ -25,11 +26,12 @@ from services.registration.schemas import (
     MailSchema,
     PersonalDataSchema, CredentialsCreateSchema, CredentialsListQuery, CredentialsReportSchema,
     CredentialsReviewSchema, CredentialsSchema, LetterQuery, MeetingCreateSchema,
-    MeetingListQuery, MeetingSchema, ObserverDecisionSchema, ObserverListQuery,
-    ObserverRequestCreateSchema, ObserverRequestSchema, ParticipantListSchema,
-    PublicMeetingSchema, RegistrationBatchSchema, RegistrationCreateSchema,
-    RegistrationListQuery, RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema,
-    SideEventListQuery, SideEventSchema,
+    MeetingListQuery, MeetingPatchSchema, MeetingSchema, ObserverDecisionSchema,
+    ObserverListQuery, ObserverRequestCreateSchema, ObserverRequestSchema,
+    ParticipantListSchema, PublicMeetingSchema, RegistrationBatchSchema,
+    RegistrationCreateSchema, RegistrationListQuery, RegistrationPatchSchema,
+    RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema, SideEventListQuery,
+    SideEventSchema,
 )
 
 PublicMeetingPage = page_of(PublicMeetingSchema)
@@ -72,6 +74,19 @@ class RegistrationService(ServiceBase):
     def get_meeting(self, request, caller, meeting_id):
         """One meeting."""
         return self._run(usecases.get_meeting, meeting_id)
+
+    @api("PATCH", "/meetings/<meeting_id>", body=MeetingPatchSchema, returns=MeetingSchema)
+    def correct_meeting(self, request, caller, meeting_id, body):
+        """Correct a meeting's title, venue, dates or translations (mc); If-Match: its etag."""
+        require(caller, action="correct meetings")
+        return self._run(usecases.correct_meeting, caller, meeting_id, body,
+                         request.headers.get("If-Match"))
+
+    @api("GET", "/meetings/<meeting_id>/history", query=PageQuery,
+         returns=CorrectionPage)
+    def meeting_history(self, request, caller, meeting_id, query):
+        """The meeting's corrections, oldest first: who changed which field, from what."""
+        return self._run(usecases.history, "meeting", meeting_id, query)
 
     # The public face: no token, cacheable (coord.public)
 
@@ -118,6 +133,20 @@ class RegistrationService(ServiceBase):
     def list_registrations(self, request, caller, meeting_id, query):
         """A meeting's registrations, by status, country, category or priority."""
         return self._run(usecases.list_registrations, meeting_id, query)
+
+    @api("PATCH", "/registrations/<registration_id>", body=RegistrationPatchSchema,
+         returns=RegistrationSchema)
+    def correct_registration(self, request, caller, registration_id, body):
+        """Correct names, e-mail, organisation or visa request (mc); If-Match: its etag."""
+        require(caller, action="correct registrations")
+        return self._run(usecases.correct_registration, caller, registration_id, body,
+                         request.headers.get("If-Match"))
+
+    @api("GET", "/registrations/<registration_id>/history", query=PageQuery,
+         returns=CorrectionPage)
+    def registration_history(self, request, caller, registration_id, query):
+        """The registration's corrections, oldest first."""
+        return self._run(usecases.history, "registration", registration_id, query)
 
     @api("GET", "/registrations/<registration_id>", returns=RegistrationSchema)
     def get_registration(self, request, caller, registration_id):
@@ -306,6 +335,16 @@ class RegistrationService(ServiceBase):
         """Accept a side event into a room and slot, or decline it (mc)."""
         require(caller, action="decide on side events")
         return self._run(usecases.decide_side_event, caller, side_event_id, body)
+
+    @api("POST", "/side-events/<side_event_id>/held", returns=SideEventSchema)
+    def side_event_held(self, request, caller, side_event_id):
+        """The organiser says the accepted side event took place."""
+        return self._run(usecases.close_side_event, caller, side_event_id, "held")
+
+    @api("POST", "/side-events/<side_event_id>/cancel", returns=SideEventSchema)
+    def cancel_side_event(self, request, caller, side_event_id):
+        """The organiser cancels the accepted side event; its room is free again."""
+        return self._run(usecases.close_side_event, caller, side_event_id, "cancel")
 
     @api("GET", "/meetings/<meeting_id>/side-events", query=SideEventListQuery,
          returns=page_of(SideEventSchema))

@@ -11,19 +11,22 @@ from marshmallow import ValidationError
 from sqlalchemy import extract, func, select
 from sqlalchemy.exc import IntegrityError
 
+from coord import corrections, waiting
+from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Forbidden, Invalid, NotFound
 from coord.mail import queue_mail
 from coord.http import decode_cursor, keyset_slice, page
 from coord.vocabulary import ORGANISER
+from coord.waiting import Wait
 from services.registration import badges, delegation_csv, domain
 from services.registration.countries import country
 from services.registration.letters import LetterFacts, render_letter, translated
 from services.registration.letters.typesetting import check_printable
 from services.registration.models import (
-    MAIL_OUTBOX, AdmittedObserver, Credentials, Meeting, ObserverRequest, Registration,
-    SideEvent,
+    CORRECTIONS, MAIL_OUTBOX, AdmittedObserver, Credentials, Meeting, ObserverRequest,
+    Registration, SideEvent,
 )
 from services.registration.schemas import RegistrationCreateSchema
 
@@ -93,22 +96,110 @@ def _filtered(statement, model, query, *names):
 def schedule_meeting(uow, caller, data):
     domain.check_meeting_dates(data["starts_on"], data["ends_on"])
     country(data["country"])
-    check_printable({"title": data["title"], "city": data["city"], **{
-        f"translations.{language}.{name}": value
-        for language, fields in data["translations"].items() for name, value in fields.items()}})
+    _check_meeting_printable(data["title"], data["city"], data["translations"])
     if uow.session.scalar(select(Meeting.id).where(Meeting.code == data["code"])):
         raise Conflict(f"A meeting with code {data['code']} already exists.",
                        code="duplicate", fields={"code": ["Already used."]})
     meeting = Meeting(id=str(uuid.uuid4()), created_at=utcnow(), **data)
     uow.session.add(meeting)
     _flush_or_conflict(uow, f"A meeting with code {data['code']} already exists.")
-    uow.emit(Event(
-        "meeting_scheduled", "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
+    uow.emit(_meeting_event("meeting_scheduled", meeting, caller))
+    return meeting
+
+
+def _check_meeting_printable(title, city, translations):
+    """Letters and lists print a meeting's title and city in every language it has."""
+    check_printable({"title": title, "city": city, **{
+        f"translations.{language}.{name}": value
+        for language, fields in (translations or {}).items() for name, value in fields.items()}})
+
+
+def _meeting_event(event_type, meeting, caller, **extra):
+    return Event(
+        event_type, "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
         data={"code": meeting.code, "title": meeting.title, "kind": meeting.kind,
               "city": meeting.city, "country": meeting.country,
               "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
-              "symbol_prefix": meeting.symbol_prefix, "translations": meeting.translations}))
+              "symbol_prefix": meeting.symbol_prefix, "translations": meeting.translations,
+              "waiting": None, **extra})
+
+
+# Corrections (coord.corrections): what may change, and what follows.
+
+MEETING_CORRECTABLE = ("title", "city", "country", "starts_on", "ends_on", "translations")
+# Names, contact, organisation, letters' language and visa data; not the country,
+# category or funding, on which the funding quota, the region and travel were decided.
+PERSONAL_DATA = ("email", "nationality", "date_of_birth", "passport_number",
+                 "passport_expires_on")
+REGISTRATION_CORRECTABLE = ("given_name", "family_name", "organisation", "title", "function",
+                            "language", "visa_letter_requested") + PERSONAL_DATA
+
+
+def correct_meeting(uow, caller, meeting_id, changes, if_match):
+    """Correct a meeting's title, venue, dates or translations (`meeting_updated`):
+    documents move their deadlines, travel recomputes unpaid entitlements."""
+    meeting = _locked(uow, Meeting, meeting_id, "meeting")
+    corrections.check_if_match(if_match, meeting.version, "meeting")
+    corrections.check_correctable(changes, MEETING_CORRECTABLE, "meeting")
+    domain.check_meeting_dates(changes.get("starts_on", meeting.starts_on),
+                               changes.get("ends_on", meeting.ends_on))
+    if "country" in changes:
+        country(changes["country"])
+    _check_meeting_printable(changes.get("title", meeting.title), changes.get("city", meeting.city),
+                             changes.get("translations", meeting.translations))
+    changed = corrections.apply(meeting, changes)
+    if changed:
+        corrections.record(uow.session, CORRECTIONS, "meeting", meeting, caller, changed)
+        uow.emit(_meeting_event("meeting_updated", meeting, caller, changes=changed))
     return meeting
+
+
+def correct_registration(uow, caller, registration_id, changes, if_match):
+    """Correct a nominee's or participant's names, e-mail, organisation or visa request
+    (`registration_updated`); nothing else follows (travel keeps its case). A rejected
+    or withdrawn registration is closed: 409."""
+    registration = _locked(uow, Registration, registration_id, "registration")
+    corrections.check_if_match(if_match, registration.version, "registration")
+    corrections.check_correctable(changes, REGISTRATION_CORRECTABLE, "registration")
+    domain.check_correctable_status(registration.status)
+    _check_person(changes)
+    if "email" in changes:
+        changes = {**changes, "email": changes["email"].lower()}
+    changed = corrections.apply(registration, changes)
+    if not changed:
+        return registration
+    registration.updated_at = utcnow()
+    meeting = get_meeting(uow, registration.meeting_id)
+    _flush_or_conflict(uow, f"{registration.email} is already registered for {meeting.code}.")
+    corrections.record(uow.session, CORRECTIONS, "registration", registration, caller, changed)
+    _emit_registration(
+        uow, "registration_updated", registration, caller, meeting,
+        owner=ORGANISER if registration.status == domain.NOMINATED else None,
+        changes=_without_personal_data(changed))
+    return registration
+
+
+def _without_personal_data(changed):
+    """Events go to every partner: a correction of an e-mail or of visa data says only
+    that it changed."""
+    return {name: ({"before": None, "after": None} if name in PERSONAL_DATA else change)
+            for name, change in changed.items()}
+
+
+def history(uow, kind, subject_id, query):
+    """A meeting's or registration's corrections, oldest first (404 for an unknown one)."""
+    _get(uow.session, {"meeting": Meeting, "registration": Registration}[kind], subject_id,
+         kind)
+    return corrections.history(uow.session, CORRECTIONS, kind, subject_id, query)
+
+
+def _locked(uow, model, id_, name):
+    """The row, locked for the rest of the unit of work (on PostgreSQL), so of two
+    concurrent corrections the second sees the first's version."""
+    found = uow.session.scalar(select(model).where(model.id == id_).with_for_update())
+    if found is None:
+        raise NotFound(f"No {name} with id {id_}.")
+    return found
 
 
 def list_meetings(uow, query):
@@ -309,7 +400,12 @@ def _move(uow, caller, registration, new_status, event_type):
     return registration
 
 
-def _emit_registration(uow, event_type, registration, caller, meeting, *, owner):
+def _waiting(owner, action):
+    """`data.waiting` (coord.waiting) of an item waiting on `owner` (None: on nobody)."""
+    return waiting.as_data(Wait(owner, action) if owner else None)
+
+
+def _emit_registration(uow, event_type, registration, caller, meeting, *, owner, **extra):
     uow.emit(Event(
         event_type, "registration", registration.id, actor=caller, owner=owner,
         meeting_id=registration.meeting_id,
@@ -319,7 +415,8 @@ def _emit_registration(uow, event_type, registration, caller, meeting, *, owner)
               "organisation": registration.organisation, "status": registration.status,
               "funding_requested": registration.funding_requested,
               "funding_eligible": registration.funding_eligible,
-              "funded": registration.funded, "priority": registration.priority}))
+              "funded": registration.funded, "priority": registration.priority,
+              "waiting": _waiting(owner, domain.ACTIONS["registration"]), **extra}))
 
 
 def list_registrations(uow, meeting_id, query):
@@ -478,7 +575,8 @@ def _emit_credentials(uow, event_type, credentials, caller, *, owner):
               "family_name": registration.family_name, "country": credentials.country,
               "issued_by": credentials.issued_by,
               "decision": _decision(credentials.status, domain.SUBMITTED),
-              "status": credentials.status, "reason": credentials.reason}))
+              "status": credentials.status, "reason": credentials.reason,
+              "waiting": _waiting(owner, domain.ACTIONS["credentials"])}))
 
 
 def list_credentials(uow, meeting_id, query):
@@ -587,7 +685,8 @@ def _emit_observer(uow, event_type, request, caller, *, owner):
         data={"meeting_code": get_meeting(uow, request.meeting_id).code,
               "organisation": request.organisation, "kind": request.kind,
               "decision": _decision(request.status, domain.PENDING),
-              "status": request.status, "reason": request.reason}))
+              "status": request.status, "reason": request.reason,
+              "waiting": _waiting(owner, domain.ACTIONS["observer_request"])}))
 
 
 def list_observer_requests(uow, meeting_id, query):
@@ -637,6 +736,21 @@ def decide_side_event(uow, caller, side_event_id, decision):
     return side_event
 
 
+def close_side_event(uow, caller, side_event_id, action):
+    """The organiser (or mc) says an accepted side event was held, or is cancelled; a
+    cancelled one no longer holds its room (only accepted ones do)."""
+    side_event = uow.session.scalar(
+        select(SideEvent).where(SideEvent.id == side_event_id).with_for_update())
+    if side_event is None:
+        raise NotFound(f"No side event with id {side_event_id}.")
+    require(caller, side_event.organiser_code or ORGANISER,
+            action=f"say whether the side event \"{side_event.title}\" was held")
+    side_event.status = domain.close_side_event(side_event.status, action)
+    uow.session.flush()
+    _emit_side_event(uow, f"side_event_{side_event.status}", side_event, caller, owner=None)
+    return side_event
+
+
 def _place(uow, side_event, decision):
     # Locks the meeting's row (PostgreSQL) so two acceptances into one room queue up.
     meeting = uow.session.scalar(
@@ -648,7 +762,7 @@ def _place(uow, side_event, decision):
                           meeting_ends_on=meeting.ends_on)
     room_key = domain.room_key(decision["room"])
     for other in uow.session.scalars(select(SideEvent).where(
-            SideEvent.meeting_id == meeting.id, SideEvent.status == domain.ACCEPTED,
+            SideEvent.meeting_id == meeting.id, SideEvent.status.in_(domain.HOLDING_ROOMS),
             SideEvent.room_key == room_key)):
         if domain.overlaps(starts_at, ends_at, other.starts_at, other.ends_at):
             raise Conflict(f"{other.room} is taken from {other.starts_at.isoformat()} to "
@@ -670,7 +784,10 @@ def _emit_side_event(uow, event_type, side_event, caller, *, owner):
               "starts_at": _iso(side_event.starts_at), "ends_at": _iso(side_event.ends_at),
               "preferred_starts_at": _iso(side_event.preferred_starts_at),
               "preferred_ends_at": _iso(side_event.preferred_ends_at),
-              "reason": side_event.reason}))
+              "reason": side_event.reason,
+              "waiting": _waiting(owner, domain.ACTIONS[
+                  "side_event_requested" if side_event.status == domain.REQUESTED
+                  else "side_event_accepted"])}))
 
 
 def _decision(status, undecided):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from coord.errors import Conflict, Invalid
 from coord.lifecycle import follow
 from coord.vocabulary import ORGANISER
+from coord.waiting import Wait
 
 TRAVEL, DSA_PAYMENT = "travel", "dsa_payment"
 CATEGORIES = (TRAVEL, DSA_PAYMENT, "onsite_registration", "it_equipment", "technical",
@@ -40,6 +41,11 @@ MOVES = {
 ORGANISER_ACTIONS = ("settle",)
 
 TICKET, DSA = "ticket", "dsa"
+
+# An agreement waits for its provider to acknowledge it; a declined one routes nothing.
+RECORDED, ACKNOWLEDGED, AGREEMENT_DECLINED = "recorded", "acknowledged", "declined"
+AGREEMENT_STATUSES = (RECORDED, ACKNOWLEDGED, AGREEMENT_DECLINED)
+AGREEMENT_MOVES = {RECORDED: {"acknowledge": ACKNOWLEDGED, "decline": AGREEMENT_DECLINED}}
 
 
 class ChargeSource(NamedTuple):
@@ -82,6 +88,20 @@ def regions_overlap(first, second):
 
 def covers(regions, region):
     return regions is None or region in regions
+
+
+def initial_agreement_status(basis):
+    """The organiser's own work needs nobody's acknowledgement."""
+    return ACKNOWLEDGED if basis == OWN else RECORDED
+
+
+def agreement_waiting(status, provider):
+    """What an agreement waits for (coord.waiting): its provider's answer, or nothing."""
+    return Wait(provider, "acknowledge or decline the agreement") if status == RECORDED else None
+
+
+def next_agreement_status(current, action):
+    return follow(AGREEMENT_MOVES, current, action, "agreement")
 
 
 def check_no_overlap(existing, *, provider, category, regions):
@@ -139,6 +159,10 @@ def who_acts(action, provider):
     return ORGANISER if action in ORGANISER_ACTIONS else provider
 
 
+REQUEST_ACTIONS = {REQUESTED: "accept or decline the request", ACCEPTED: "deliver it",
+                   DELIVERED: "invoice it", INVOICED: "settle the invoice"}
+
+
 def next_owner(status, *, provider, basis):
     """The organisation that must act next on a request in `status`, or None."""
     if status in (REQUESTED, ACCEPTED):
@@ -148,6 +172,12 @@ def next_owner(status, *, provider, basis):
     if status == INVOICED:
         return ORGANISER
     return None
+
+
+def request_waiting(status, *, provider, basis):
+    """What a request waits for (coord.waiting), as its events and queues say."""
+    owner = next_owner(status, provider=provider, basis=basis)
+    return None if owner is None else Wait(owner, REQUEST_ACTIONS[status])
 
 
 def stages_reached(status):
@@ -186,12 +216,15 @@ class CurrencyTotals:
     invoiced: Decimal = Decimal(0)
     settled: Decimal = Decimal(0)
     refunds_pending: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)
 
     @property
     def owed(self):
+        """What the organiser owes back: what the provider paid or invoiced, less what
+        carriers refunded to it."""
         if not self.reimbursable:
             return Decimal(0)
-        return self.invoiced + self.tickets + self.dsa
+        return self.invoiced + self.tickets + self.dsa - self.refunded
 
     @property
     def outstanding(self):
@@ -219,29 +252,35 @@ class LedgerLine:
         if request.invoice_currency is not None:
             totals = self.totals(request.invoice_currency)
             totals.invoiced += request.invoice_amount
-            if request.status == SETTLED:
-                totals.settled += request.invoice_amount
+            if request.status == SETTLED and request.settlement_id is None:
+                totals.settled += request.invoice_amount  # settled on its own (/settle)
 
-    def add_charge(self, charge, refund_pending):
+    def add_charge(self, charge, refund):
         totals = self.totals(charge.currency)
         if charge.kind == TICKET:
             self.travel["tickets"] += 1
             totals.tickets += charge.amount
-            if refund_pending:
+            if refund is not None and refund.refund_amount is None:
                 self.travel["refunds_pending"] += 1
                 totals.refunds_pending += charge.amount
+            elif refund is not None:
+                self.travel["refunded"] += 1
+                totals.refunded += refund.refund_amount
         else:
             self.travel["dsa_payments"] += 1
             totals.dsa += charge.amount
 
 
-def build_ledger(agreements, requests, charges, refund_case_ids=frozenset()):
+def build_ledger(agreements, requests, charges, refunds=None, settlements=()):
     """One line per provider and basis: every agreement's, and every one with activity.
 
     A cancelled case with a refund due leaves its fare owed (the provider paid it and we
-    do not know what the carrier returns) but shows it as a pending refund.
+    do not know what the carrier returns) but shows it as a pending refund; once the
+    refund is recorded, it is taken off what is owed. `refunds`: travel case id -> its
+    refund (amount None while pending). Settlements count as settled on the
+    reimbursement line of their provider.
     """
-    lines = {}
+    lines, refunds = {}, refunds or {}
 
     def line(provider, basis):
         return lines.setdefault((provider, basis), LedgerLine(provider, basis))
@@ -252,5 +291,30 @@ def build_ledger(agreements, requests, charges, refund_case_ids=frozenset()):
         line(request.provider, request.basis).add_request(request)
     for charge in charges:
         line(charge.provider, charge.basis).add_charge(
-            charge, refund_pending=charge.travel_case_id in refund_case_ids)
+            charge, refunds.get(charge.travel_case_id) if charge.kind == TICKET else None)
+    for settlement in settlements:
+        line(settlement.provider, REIMBURSEMENT).totals(settlement.currency).settled += (
+            settlement.amount)
     return [lines[key] for key in sorted(lines)]
+
+
+def check_settlement(amount, currency, outstanding):
+    """A settlement pays down what is owed; never more."""
+    if amount > outstanding:
+        raise Conflict(f"Only {outstanding} {currency} is outstanding to this provider at "
+                       f"this meeting; a settlement of {amount} {currency} is more than owed.",
+                       code="more_than_owed")
+
+
+def settled_invoices(owed_items, paid):
+    """The invoiced requests that settlements totalling `paid` have paid off, paying
+    what is owed oldest first. `owed_items`: (when, amount, request or None) in one
+    currency; a request is paid off once everything before it and it are covered."""
+    covered = []
+    for _when, amount, request in sorted(owed_items, key=lambda item: item[0]):
+        paid -= amount
+        if paid < 0:
+            break
+        if request is not None:
+            covered.append(request)
+    return covered

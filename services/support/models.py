@@ -10,9 +10,11 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from coord import corrections
 from coord.db import UtcDateTime, add_messaging_tables
 from services.support import domain
 from coord.money import Money
+from coord.waiting import owner_of
 
 
 class DecimalText(TypeDecorator):
@@ -37,6 +39,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+CORRECTIONS = corrections.history_table(Base.metadata)
 
 
 class Meeting(Base):
@@ -50,7 +53,7 @@ class Meeting(Base):
     learned_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class Agreement(Base):
+class Agreement(corrections.Correctable, Base):
     __tablename__ = "agreements"
     __table_args__ = (Index("ix_agreements_meeting_category", "meeting_id", "category"),)
 
@@ -62,6 +65,13 @@ class Agreement(Base):
     regions: Mapped[list | None] = mapped_column(JSON)  # None: every region
     recorded_by: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20), default=domain.RECORDED)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    @property
+    def owner(self):
+        return owner_of(domain.agreement_waiting(self.status, self.provider))
 
 
 class SupportRequest(Base):
@@ -89,6 +99,8 @@ class SupportRequest(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     invoiced_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The settlement that paid it off, when it was not settled on its own.
+    settlement_id: Mapped[str | None] = mapped_column(String(36))
 
     @property
     def owner(self):
@@ -128,3 +140,26 @@ class RefundDue(Base):
     travel_case_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     meeting_id: Mapped[str | None] = mapped_column(String(36), index=True)
     cancelled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # What the carrier returned (in the fare's currency), once travel recorded it.
+    refund_amount: Mapped[Decimal | None] = mapped_column(DecimalText)
+    refunded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Settlement(Base):
+    """A payment from the organiser to a provider for a meeting, against what is owed
+    under reimbursement (fares, DSA, invoices), oldest first."""
+
+    __tablename__ = "settlements"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[Decimal] = mapped_column(DecimalText)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(40))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    @property
+    def money(self):
+        return Money(self.amount, self.currency)

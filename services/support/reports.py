@@ -9,7 +9,7 @@ import re
 from coord.money import unit
 
 MONEY_COLUMNS = ("tickets", "dsa", "invoiced", "owed", "settled", "outstanding",
-                 "refunds_pending")
+                 "refunds_pending", "refunded")
 CSV_COLUMNS = ("meeting_code", "provider", "basis", "currency") + MONEY_COLUMNS
 
 

@@ -2,9 +2,12 @@
 from marshmallow import Schema, fields, post_load, validate
 
 from coord import money
+from coord.corrections import patch_schema
 from coord.http import PageQuery
 from coord.vocabulary import ORGANISATIONS, REGIONS
-from services.support.domain import BASES, CATEGORIES, REQUEST_CATEGORIES, STATUSES
+from services.support.domain import (
+    AGREEMENT_STATUSES, BASES, CATEGORIES, REQUEST_CATEGORIES, STATUSES,
+)
 
 ORGANISATION = validate.OneOf(ORGANISATIONS)
 MEETING_ID = validate.Length(min=1, max=36)
@@ -30,14 +33,49 @@ class AgreementCreateSchema(Schema):
 
 class AgreementSchema(AgreementCreateSchema):
     id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(AGREEMENT_STATUSES),
+                           metadata={"description": "recorded (waiting on the provider), "
+                                                    "acknowledged or declined."})
+    owner = fields.String(allow_none=True, required=True,
+                          metadata={"description": "Who must act next, or null."})
+    decline_reason = fields.String(allow_none=True, required=True)
     recorded_by = fields.String(required=True)
     created_at = fields.AwareDateTime(required=True)
+    answered_at = fields.AwareDateTime(allow_none=True, required=True)
+    etag = fields.String(required=True, metadata={
+        "description": "Send it back as If-Match with a PATCH; it changes with each one."})
+
+
+AgreementPatchSchema = patch_schema(AgreementCreateSchema)
 
 
 class AgreementListQuery(PageQuery):
     meeting_id = fields.String(validate=MEETING_ID)
     provider = fields.String(validate=ORGANISATION)
     category = fields.String(validate=validate.OneOf(CATEGORIES))
+    owner = fields.String(validate=ORGANISATION, metadata={
+        "description": "Agreements waiting on this organisation's acknowledgement."})
+
+
+class SettlementCreateSchema(Schema):
+    meeting_id = fields.String(required=True, validate=MEETING_ID)
+    provider = fields.String(required=True, validate=ORGANISATION)
+    amount = fields.Nested(MoneySchema, required=True)
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": "The payment's reference, e.g. "
+                                                       "the transfer number."})
+
+
+class SettlementSchema(SettlementCreateSchema):
+    id = fields.String(required=True)
+    amount = fields.Nested(MoneySchema, required=True, attribute="money")
+    recorded_by = fields.String(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+
+
+class SettlementListQuery(PageQuery):
+    meeting_id = fields.String(validate=MEETING_ID)
+    provider = fields.String(validate=ORGANISATION)
 
 
 class SupportRequestCreateSchema(Schema):
@@ -71,6 +109,8 @@ class SupportRequestSchema(SupportRequestCreateSchema):
 
 class SupportRequestListQuery(PageQuery):
     provider = fields.String(validate=ORGANISATION)
+    owner = fields.String(validate=ORGANISATION, metadata={
+        "description": "Requests waiting on this organisation now (their `owner`)."})
     status = fields.String(validate=validate.OneOf(STATUSES))
     meeting_id = fields.String(validate=MEETING_ID)
     category = fields.String(validate=validate.OneOf(CATEGORIES))
@@ -98,6 +138,8 @@ class TravelCountsSchema(Schema):
     dsa_payments = fields.Integer(required=True)
     refunds_pending = fields.Integer(required=True, metadata={
         "description": "Tickets of cases cancelled with a refund due."})
+    refunded = fields.Integer(required=True, metadata={
+        "description": "Tickets of cancelled cases whose refund is recorded."})
 
 
 class CurrencyTotalsSchema(Schema):
@@ -106,12 +148,15 @@ class CurrencyTotalsSchema(Schema):
     dsa = fields.String(required=True, metadata={"description": "DSA paid."})
     invoiced = fields.String(required=True)
     owed = fields.String(required=True, metadata={
-        "description": "Reimbursement only: invoiced + tickets + dsa; 0 on other bases, "
-                       "where tickets and dsa are services received."})
-    settled = fields.String(required=True)
+        "description": "Reimbursement only: invoiced + tickets + dsa - refunded; 0 on "
+                       "other bases, where tickets and dsa are services received."})
+    settled = fields.String(required=True, metadata={
+        "description": "Settlements, and invoices settled on their own."})
     outstanding = fields.String(required=True, metadata={"description": "owed - settled"})
     refunds_pending = fields.String(required=True, metadata={
         "description": "Fares of cancelled cases the carrier should refund (still in owed)."})
+    refunded = fields.String(required=True, metadata={
+        "description": "What carriers refunded for cancelled tickets (taken off owed)."})
 
 
 class LedgerLineSchema(Schema):

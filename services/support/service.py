@@ -9,15 +9,16 @@ from werkzeug.wrappers import Response
 
 from coord.auth import require
 from coord.events import subscribe
-from coord.http import api, page_of
+from coord.corrections import CorrectionPage
+from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
 from services.support import reports, usecases
 from services.support.models import Base
 from services.support.schemas import (
-    AgreementCreateSchema, AgreementListQuery, AgreementSchema, DeclineSchema, InvoiceSchema,
-    LedgerQuery, LedgerSchema, SupportRequestCreateSchema, SupportRequestListQuery,
-    SupportRequestSchema,
+    AgreementCreateSchema, AgreementListQuery, AgreementPatchSchema, AgreementSchema,
+    DeclineSchema, InvoiceSchema, LedgerQuery, LedgerSchema, SettlementCreateSchema, SettlementListQuery, SettlementSchema,
+    SupportRequestCreateSchema, SupportRequestListQuery, SupportRequestSchema,
 )
 
 REQUEST = "/support-requests/<request_id>"
@@ -55,6 +56,49 @@ class SupportService(ServiceBase):
         """One agreement."""
         with self.db.unit_of_work() as uow:
             return usecases.get_agreement(uow, agreement_id)
+
+    @api("PATCH", "/agreements/<agreement_id>", body=AgreementPatchSchema,
+         returns=AgreementSchema)
+    def correct_agreement(self, request, caller, agreement_id, body):
+        """Correct an agreement's regions or basis (mc); If-Match: its etag."""
+        require(caller, action="correct support agreements")
+        with self.db.unit_of_work() as uow:
+            return usecases.correct_agreement(uow, caller, agreement_id, body,
+                                              request.headers.get("If-Match"))
+
+    @api("GET", "/agreements/<agreement_id>/history", query=PageQuery,
+         returns=CorrectionPage)
+    def agreement_history(self, request, caller, agreement_id, query):
+        """The agreement's corrections, oldest first."""
+        with self.db.unit_of_work() as uow:
+            return usecases.agreement_history(uow, agreement_id, query)
+
+    @api("POST", "/agreements/<agreement_id>/acknowledge", returns=AgreementSchema)
+    def acknowledge_agreement(self, request, caller, agreement_id):
+        """The provider takes on the agreement's work."""
+        with self.db.unit_of_work() as uow:
+            return usecases.acknowledge_agreement(uow, caller, agreement_id)
+
+    @api("POST", "/agreements/<agreement_id>/decline", body=DeclineSchema,
+         returns=AgreementSchema)
+    def decline_agreement(self, request, caller, agreement_id, body):
+        """The provider will not do the work, with its reason; its cases go back to mc."""
+        with self.db.unit_of_work() as uow:
+            return usecases.decline_agreement(uow, caller, agreement_id, body["reason"])
+
+    @api("POST", "/settlements", body=SettlementCreateSchema, returns=SettlementSchema,
+         status=201)
+    def record_settlement(self, request, caller, body):
+        """Record a payment to a provider for a meeting (mc); it pays down what is owed."""
+        require(caller, action="record settlements")
+        with self.db.unit_of_work() as uow:
+            return usecases.record_settlement(uow, caller, body)
+
+    @api("GET", "/settlements", query=SettlementListQuery, returns=page_of(SettlementSchema))
+    def list_settlements(self, request, caller, query):
+        """Settlements, oldest first, by meeting and provider."""
+        with self.db.unit_of_work() as uow:
+            return usecases.list_settlements(uow, query)
 
     @api("POST", "/support-requests", body=SupportRequestCreateSchema,
          returns=SupportRequestSchema, status=201)

@@ -2,24 +2,31 @@
 unit of work. Entrypoints call these; rules live in `domain`, money in `money`."""
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
+from coord import corrections, waiting
 from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
-from coord.errors import Invalid, NotFound
+from coord.errors import Conflict, Invalid, NotFound
 from coord.http import keyset_slice, page, utc_timestamp
+from coord.vocabulary import ORGANISER
 from services.support import domain, reports
-from services.support.models import Agreement, Meeting, RefundDue, SupportRequest, TravelCharge
+from services.support.models import (
+    CORRECTIONS, Agreement, Meeting, RefundDue, Settlement, SupportRequest, TravelCharge,
+)
 from coord.money import money_from_event
 
 
 # Meetings, as registration announces them
 
 def record_registration_event(uow, envelope):
-    """Keep a copy of each scheduled meeting, so agreements can name only real meetings."""
-    if envelope["type"] != "meeting_scheduled" or not uow.first_delivery(envelope["event_id"]):
+    """Keep a copy of each scheduled (or corrected) meeting, so agreements can name only
+    real meetings."""
+    if envelope["type"] not in ("meeting_scheduled", "meeting_updated") or \
+            not uow.first_delivery(envelope["event_id"]):
         return
     data = envelope["data"]
     meeting = uow.session.get(Meeting, envelope["subject"]["id"])
@@ -46,20 +53,89 @@ def record_agreement(uow, caller, data):
     meeting = _meeting_named_in_body(uow, data["meeting_id"], lock=True)
     domain.check_parties(data["provider"], data["basis"])
     domain.check_regions(data["regions"])
-    existing = uow.session.scalars(select(Agreement).where(
-        Agreement.meeting_id == meeting.id, Agreement.category == data["category"])).all()
-    domain.check_no_overlap(existing, provider=data["provider"], category=data["category"],
+    domain.check_no_overlap(_live_agreements(uow, meeting.id, data["category"]),
+                            provider=data["provider"], category=data["category"],
                             regions=data["regions"])
-    agreement = Agreement(id=str(uuid.uuid4()), recorded_by=caller, created_at=utcnow(), **data)
+    agreement = Agreement(id=str(uuid.uuid4()), recorded_by=caller, created_at=utcnow(),
+                          status=domain.initial_agreement_status(data["basis"]), **data)
     uow.session.add(agreement)
     uow.session.flush()
-    uow.emit(Event(
-        "agreement_recorded", "agreement", agreement.id, actor=caller,
-        owner=agreement.provider, meeting_id=meeting.id,
+    uow.emit(_agreement_event("agreement_recorded", agreement, caller, meeting))
+    return agreement
+
+
+def _live_agreements(uow, meeting_id, category):
+    """The meeting's agreements for `category` that a provider has not declined."""
+    return uow.session.scalars(select(Agreement).where(
+        Agreement.meeting_id == meeting_id, Agreement.category == category,
+        Agreement.status != domain.AGREEMENT_DECLINED)).all()
+
+
+def acknowledge_agreement(uow, caller, agreement_id):
+    return _answer_agreement(uow, caller, agreement_id, "acknowledge")
+
+
+def decline_agreement(uow, caller, agreement_id, reason):
+    """The provider will not do this work: the agreement routes nothing any more (travel
+    sends its cases back to mc) and leaves room for another provider's."""
+    return _answer_agreement(uow, caller, agreement_id, "decline", decline_reason=reason)
+
+
+def _answer_agreement(uow, caller, agreement_id, action, **changes):
+    agreement = _get(uow, Agreement, agreement_id, "agreement", lock=True)
+    require(caller, agreement.provider, action=f"{action} {agreement.provider}'s agreement")
+    agreement.status = domain.next_agreement_status(agreement.status, action)
+    agreement.answered_at = utcnow()
+    for name, value in changes.items():
+        setattr(agreement, name, value)
+    uow.session.flush()
+    uow.emit(_agreement_event(f"agreement_{agreement.status}", agreement, caller,
+                              uow.session.get(Meeting, agreement.meeting_id)))
+    return agreement
+
+
+def _agreement_event(event_type, agreement, caller, meeting, **extra):
+    wait = domain.agreement_waiting(agreement.status, agreement.provider)
+    return Event(
+        event_type, "agreement", agreement.id, actor=caller, owner=waiting.owner_of(wait),
+        meeting_id=meeting.id,
         data={"provider": agreement.provider, "category": agreement.category,
               "basis": agreement.basis, "regions": agreement.regions,
-              "meeting_code": meeting.code}))
+              "status": agreement.status, "reason": agreement.decline_reason,
+              "meeting_code": meeting.code, "waiting": waiting.as_data(wait), **extra})
+
+
+AGREEMENT_CORRECTABLE = ("regions", "basis")
+
+
+def correct_agreement(uow, caller, agreement_id, changes, if_match):
+    """Correct the regions or basis of an agreement not declined (`agreement_updated`):
+    travel re-routes the open cases it covered or now covers."""
+    agreement = _get(uow, Agreement, agreement_id, "agreement", lock=True)
+    corrections.check_if_match(if_match, agreement.version, "agreement")
+    corrections.check_correctable(changes, AGREEMENT_CORRECTABLE, "agreement")
+    if agreement.status == domain.AGREEMENT_DECLINED:
+        raise Conflict("The provider declined this agreement; record a new one instead.",
+                       code="not_correctable")
+    meeting = _meeting_named_in_body(uow, agreement.meeting_id, lock=True)
+    regions, basis = changes.get("regions", agreement.regions), changes.get("basis",
+                                                                           agreement.basis)
+    domain.check_parties(agreement.provider, basis)
+    domain.check_regions(regions)
+    domain.check_no_overlap(
+        [a for a in _live_agreements(uow, meeting.id, agreement.category) if a.id != agreement.id],
+        provider=agreement.provider, category=agreement.category, regions=regions)
+    changed = corrections.apply(agreement, changes)
+    if changed:
+        corrections.record(uow.session, CORRECTIONS, "agreement", agreement, caller, changed)
+        uow.emit(_agreement_event("agreement_updated", agreement, caller, meeting,
+                                  changes=changed))
     return agreement
+
+
+def agreement_history(uow, agreement_id, query):
+    _get(uow, Agreement, agreement_id, "agreement")
+    return corrections.history(uow.session, CORRECTIONS, "agreement", agreement_id, query)
 
 
 def get_agreement(uow, agreement_id):
@@ -67,16 +143,21 @@ def get_agreement(uow, agreement_id):
 
 
 def list_agreements(uow, query):
-    return _page_by_creation(uow, Agreement, query, ("meeting_id", "provider", "category"))
+    """Oldest first; `owner`: those waiting on that organisation's answer."""
+    extra = []
+    if query.get("owner"):
+        extra.append(and_(Agreement.provider == query["owner"],
+                          Agreement.status == domain.RECORDED))
+    return _page_by_creation(uow, Agreement, query, ("meeting_id", "provider", "category"),
+                             extra)
 
 
 # Support requests
 
 def request_support(uow, caller, data):
     meeting = _meeting_named_in_body(uow, data["meeting_id"])
-    agreements = uow.session.scalars(select(Agreement).where(
-        Agreement.meeting_id == meeting.id, Agreement.provider == data["provider"],
-        Agreement.category == data["category"])).all()
+    agreements = [a for a in _live_agreements(uow, meeting.id, data["category"])
+                  if a.provider == data["provider"]]
     agreement = domain.choose_agreement(agreements, provider=data["provider"],
                                         category=data["category"], region=data["region"])
     now = utcnow()
@@ -94,9 +175,18 @@ def get_support_request(uow, request_id):
 
 
 def list_support_requests(uow, query):
-    """Oldest first, so a partner's queue reads in the order the work arrived."""
+    """Oldest first, so a partner's queue reads in the order the work arrived; `owner`
+    keeps those waiting on that organisation now (`domain.next_owner` as SQL)."""
+    extra = []
+    if query.get("owner"):
+        owner, provider = query["owner"], SupportRequest.provider == query["owner"]
+        extra.append(or_(
+            and_(provider, SupportRequest.status.in_((domain.REQUESTED, domain.ACCEPTED))),
+            and_(provider, SupportRequest.status == domain.DELIVERED,
+                 SupportRequest.basis == domain.REIMBURSEMENT),
+            and_(SupportRequest.status == domain.INVOICED, owner == ORGANISER)))
     return _page_by_creation(uow, SupportRequest, query,
-                             ("provider", "status", "meeting_id", "category"))
+                             ("provider", "status", "meeting_id", "category"), extra)
 
 
 def accept(uow, caller, request_id):
@@ -148,8 +238,11 @@ def _support_event(support_request, caller, meeting):
         data["reason"] = support_request.decline_reason
     if support_request.invoice is not None:
         data["amount"] = support_request.invoice.as_json()
+    wait = domain.request_waiting(support_request.status, provider=support_request.provider,
+                                  basis=support_request.basis)
+    data["waiting"] = waiting.as_data(wait)
     return Event(f"support_{support_request.status}", "support_request", support_request.id,
-                 actor=caller, owner=support_request.owner,
+                 actor=caller, owner=waiting.owner_of(wait),
                  meeting_id=support_request.meeting_id, data=data)
 
 
@@ -159,12 +252,15 @@ def record_travel_event(uow, envelope):
     """Count a ticket or DSA payment once, on the basis our own agreements give it; note
     cancelled cases whose fare should be refunded."""
     kind = envelope["type"]
-    if kind not in domain.TRAVEL_CHARGES and kind != "travel_case_cancelled":
+    if kind not in domain.TRAVEL_CHARGES and kind not in (
+            "travel_case_cancelled", "refund_recorded"):
         return
     if not uow.first_delivery(envelope["event_id"]):
         return
     if kind == "travel_case_cancelled":
         _record_cancellation(uow, envelope)
+    elif kind == "refund_recorded":
+        _record_refund(uow, envelope)
     else:
         _record_charge(uow, envelope, domain.TRAVEL_CHARGES[kind])
 
@@ -192,10 +288,95 @@ def _agreement_covering(uow, meeting_id, category, region, *, provider):
 
 
 def _record_cancellation(uow, envelope):
-    if envelope["data"].get("refund_due"):
-        uow.session.merge(RefundDue(
+    if envelope["data"].get("refund_due") and not uow.session.get(
+            RefundDue, envelope["subject"]["id"]):
+        uow.session.add(RefundDue(
             travel_case_id=envelope["subject"]["id"], meeting_id=envelope["meeting_id"],
             cancelled_at=datetime.fromisoformat(envelope["occurred_at"])))
+
+
+def _record_refund(uow, envelope):
+    """The carrier returned (part of) a cancelled ticket's fare to the travel owner: that
+    much is no longer owed to it. It may arrive before the cancellation it follows."""
+    amount = money_from_event(envelope["data"].get("amount"), "amount")
+    refund = uow.session.get(RefundDue, envelope["subject"]["id"])
+    if refund is None:
+        refund = RefundDue(travel_case_id=envelope["subject"]["id"],
+                           meeting_id=envelope["meeting_id"],
+                           cancelled_at=datetime.fromisoformat(envelope["occurred_at"]))
+        uow.session.add(refund)
+    refund.refund_amount = amount.amount
+    refund.refunded_at = datetime.fromisoformat(envelope["occurred_at"])
+
+
+# Settlements
+
+def record_settlement(uow, caller, data):
+    """The organiser paid a provider for a meeting: it pays down what is owed under
+    reimbursement, oldest first; invoices it pays off in full are settled
+    (`support_settled`). More than is outstanding is a 409."""
+    meeting = _meeting_named_in_body(uow, data["meeting_id"], lock=True)
+    amount = data["amount"]
+    outstanding = _totals(uow, meeting.id, data["provider"], amount.currency).outstanding
+    domain.check_settlement(amount.amount, amount.currency, outstanding)
+    settlement = Settlement(
+        id=str(uuid.uuid4()), meeting_id=meeting.id, provider=data["provider"],
+        amount=amount.amount, currency=amount.currency, reference=data["reference"],
+        recorded_by=caller, recorded_at=utcnow())
+    uow.session.add(settlement)
+    uow.session.flush()
+    uow.emit(Event("settlement_recorded", "settlement", settlement.id, actor=caller,
+                   meeting_id=meeting.id, data={
+                       "provider": settlement.provider, "amount": settlement.money.as_json(),
+                       "reference": settlement.reference, "meeting_code": meeting.code,
+                       "outstanding": str(outstanding - amount.amount), "waiting": None}))
+    for request in _invoices_paid_off(uow, meeting.id, settlement):
+        request.settlement_id = settlement.id
+        _advance(uow, caller, request.id, "settle", settled_at=settlement.recorded_at)
+    return settlement
+
+
+def _totals(uow, meeting_id, provider, currency):
+    """The provider's reimbursement totals in `currency` at the meeting, as the ledger
+    shows them."""
+    line = next((line for line in _ledger_lines(uow, meeting_id)
+                 if (line.provider, line.basis) == (provider, domain.REIMBURSEMENT)), None)
+    return (line.totals(currency) if line else
+            domain.CurrencyTotals(reimbursable=True))
+
+
+def _invoices_paid_off(uow, meeting_id, settlement):
+    """Invoiced requests that the provider's settlements now cover, oldest owed first."""
+    def of_provider(model, *conditions):
+        return uow.session.scalars(select(model).where(
+            model.meeting_id == meeting_id, model.provider == settlement.provider,
+            *conditions)).all()
+
+    refunds = {r.travel_case_id: r for r in uow.session.scalars(
+        select(RefundDue).where(RefundDue.meeting_id == meeting_id))}
+    owed = [(charge.occurred_at, charge.amount - _refunded(refunds, charge), None)
+            for charge in of_provider(TravelCharge, TravelCharge.basis == domain.REIMBURSEMENT,
+                                      TravelCharge.currency == settlement.currency)]
+    owed += [(request.invoiced_at, request.invoice_amount, request)
+             for request in of_provider(SupportRequest,
+                                        SupportRequest.invoice_currency == settlement.currency,
+                                        or_(SupportRequest.status == domain.INVOICED,
+                                            SupportRequest.settlement_id.is_not(None)))]
+    paid = sum((s.amount for s in of_provider(Settlement,
+                                              Settlement.currency == settlement.currency)),
+               Decimal(0))
+    return [request for request in domain.settled_invoices(owed, paid)
+            if request.status == domain.INVOICED]
+
+
+def _refunded(refunds, charge):
+    refund = refunds.get(charge.travel_case_id) if charge.kind == domain.TICKET else None
+    return refund.refund_amount if refund and refund.refund_amount is not None else 0
+
+
+def list_settlements(uow, query):
+    return _page_by_creation(uow, Settlement, query, ("meeting_id", "provider"),
+                             created=Settlement.recorded_at)
 
 
 # The ledger
@@ -205,13 +386,17 @@ def ledger(uow, meeting_id):
     if meeting is None:
         raise NotFound(f"No meeting with id {meeting_id} is known to support.")
 
+    return reports.ledger_document(meeting, _ledger_lines(uow, meeting_id))
+
+
+def _ledger_lines(uow, meeting_id):
     def of_meeting(model):
         return uow.session.scalars(select(model).where(model.meeting_id == meeting_id)).all()
 
-    lines = domain.build_ledger(
+    return domain.build_ledger(
         of_meeting(Agreement), of_meeting(SupportRequest), of_meeting(TravelCharge),
-        {refund.travel_case_id for refund in of_meeting(RefundDue)})
-    return reports.ledger_document(meeting, lines)
+        {refund.travel_case_id: refund for refund in of_meeting(RefundDue)},
+        of_meeting(Settlement))
 
 
 # Shared helpers
@@ -223,14 +408,17 @@ def _get(uow, model, id_, name, lock=False):
     return found
 
 
-def _page_by_creation(uow, model, query, filters):
-    """A page of `model` rows oldest first, filtered by equality on `filters`."""
-    statement = select(model)
+def _page_by_creation(uow, model, query, filters, conditions=(), created=None):
+    """A page of `model` rows oldest first, filtered by equality on `filters` and by
+    `conditions`; `created`: the column that orders them (default created_at)."""
+    created = model.created_at if created is None else created
+    statement = select(model).where(*conditions)
     for column in filters:
         if query.get(column):
             statement = statement.where(getattr(model, column) == query[column])
     rows = uow.session.scalars(keyset_slice(
-        statement, query, model.created_at, model.id, utc_timestamp)).all()
-    return page(rows, query["limit"], lambda row: [row.created_at.isoformat(), row.id])
+        statement, query, created, model.id, utc_timestamp)).all()
+    return page(rows, query["limit"],
+                lambda row: [getattr(row, created.key).isoformat(), row.id])
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from coord.errors import Conflict, Invalid
 from coord.vocabulary import ORGANISER
+from coord.waiting import Wait
 
 OPEN, TICKETED, DSA_PAID, CLOSED, CANCELLED = (
     "open", "ticketed", "dsa_paid", "closed", "cancelled")
@@ -48,7 +49,8 @@ def status_after_dsa_payment(status):
 
 def next_owner(status, travel_owner, dsa_owner, refund_due=False):
     """Who must act next: the ticket first, then the DSA; after a cancellation, the
-    travel owner when a ticket must be refunded."""
+    travel owner when a ticket must be refunded. One owner at a time, so the case waits
+    on one organisation in every list (`GET /travel-cases?owner=`, the feed's)."""
     if status == CANCELLED:
         return travel_owner if refund_due else None
     if status in AWAITING_TICKET:
@@ -56,6 +58,37 @@ def next_owner(status, travel_owner, dsa_owner, refund_due=False):
     if status in AWAITING_DSA:
         return dsa_owner
     return None
+
+
+def waiting(status, travel_owner, dsa_owner, refund_due, starts_on, today):
+    """What the case waits for (coord.waiting), as every travel event states it: the
+    ticket (late once its due day has passed), then the DSA, or a cancelled ticket's
+    refund; None once nothing is left to do."""
+    owner = next_owner(status, travel_owner, dsa_owner, refund_due)
+    if owner is None:
+        return None
+    if status == CANCELLED:
+        return Wait(owner, "record the ticket refund")
+    if status in AWAITING_TICKET:
+        return Wait(owner, "issue the ticket", due_on=ticket_due_on(starts_on),
+                    late=is_overdue(status, starts_on, today))
+    return Wait(owner, "pay the DSA")
+
+
+def check_refund(status, refund_due, fare_amount, fare_currency, amount, currency):
+    """A refund is recorded once, on a cancelled case whose ticket was issued, in the
+    fare's currency and for at most the fare."""
+    if status != CANCELLED or not refund_due:
+        raise Conflict("Only a cancelled case with an issued ticket awaits a refund; this "
+                       "one does not (or its refund is already recorded).",
+                       code="no_refund_due")
+    if currency != fare_currency:
+        raise Invalid(f"The fare was paid in {fare_currency}; record the refund in it.",
+                      fields={"amount": {"currency": [f"Must be {fare_currency}."]}})
+    if amount > fare_amount:
+        raise Invalid(f"The refund is more than the fare of {fare_amount} {fare_currency}.",
+                      code="refund_exceeds_fare",
+                      fields={"amount": {"amount": [f"At most {fare_amount}."]}})
 
 
 # Routing: who books the ticket and who pays the DSA.

@@ -123,6 +123,9 @@ class TravelCase(Base):
     rate_valid_from: Mapped[date | None] = mapped_column(Date)
     dsa_rate_missing: Mapped[bool] = mapped_column(Boolean, default=False)
     refund_due: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the latest event about the case said its ticket is late, so the daily
+    # check says so once (`travel_case_overdue`) rather than every day.
+    overdue_stated: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -197,10 +200,23 @@ class Ticket(Base):
     return_on: Mapped[date] = mapped_column(Date)
     issued_by: Mapped[str] = mapped_column(String(40))
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # What the carrier returned once the case was cancelled (in the fare's currency).
+    refund_amount: Mapped[Decimal | None] = mapped_column(DecimalText)
+    refund_received_on: Mapped[date | None] = mapped_column(Date)
+    refund_recorded_by: Mapped[str | None] = mapped_column(String(40))
+    refund_recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     @property
     def fare(self):
         return money(self.fare_amount, self.fare_currency)
+
+    @property
+    def refund(self):
+        if self.refund_amount is None:
+            return None
+        return {"amount": money(self.refund_amount, self.fare_currency),
+                "received_on": self.refund_received_on, "recorded_by": self.refund_recorded_by,
+                "recorded_at": self.refund_recorded_at}
 
 
 class DsaPayment(Base):

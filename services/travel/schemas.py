@@ -48,9 +48,22 @@ class TicketCreateSchema(Schema):
     return_on = fields.Date(required=True)
 
 
+class RefundCreateSchema(Schema):
+    amount = fields.Nested(MoneySchema, required=True, metadata={
+        "description": "What the carrier returned: at most the fare, in its currency."})
+    received_on = fields.Date(required=True)
+
+
+class RefundSchema(RefundCreateSchema):
+    recorded_by = fields.String(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+
+
 class TicketSchema(TicketCreateSchema):
     issued_by = fields.String(required=True)
     issued_at = fields.AwareDateTime(required=True)
+    refund = fields.Nested(RefundSchema, required=True, allow_none=True, metadata={
+        "description": "Recorded by the travel owner once the case is cancelled."})
 
 
 class DsaPaymentCreateSchema(Schema):
@@ -84,6 +97,9 @@ class TravelCaseSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     owner = fields.String(required=True, allow_none=True, metadata={
         "description": "The organisation that must act next."})
+    waiting_for = fields.String(required=True, allow_none=True, metadata={
+        "description": "What the owner is to do: issue the ticket, pay the DSA, record "
+                       "the ticket refund."})
     entitlement = fields.Nested(MoneySchema, required=True, allow_none=True, metadata={
         "description": "DSA owed; null until the meeting and its city's rate are known."})
     entitlement_basis = fields.Nested(EntitlementBasisSchema, required=True, allow_none=True)
@@ -105,8 +121,9 @@ class TravelCaseListQuery(PageQuery):
     registration_id = fields.String()
     region = fields.String(validate=validate.OneOf(REGIONS))
     owner = fields.String(validate=validate.OneOf(ORGANISATIONS), metadata={
-        "description": "Cases on which this organisation still has to act: its tickets "
-                       "not yet issued and its DSA not yet paid."})
+        "description": "Cases waiting on this organisation now (their `owner`): its "
+                       "tickets not yet issued, its DSA not yet paid once the ticket is, "
+                       "its refunds of cancelled tickets not yet recorded."})
     status = fields.String(validate=validate.OneOf(STATUSES))
     overdue = fields.Boolean(metadata={"description": "No ticket two weeks before the "
                                                       "meeting opens."})

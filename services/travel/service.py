@@ -9,6 +9,7 @@ from datetime import date
 from nameko.extensions import DependencyProvider
 
 from coord.auth import require
+from coord.configured import configured_timer
 from coord.events import subscribe
 from coord.http import api, page_of
 from coord.outbox import Database
@@ -17,7 +18,7 @@ from services.travel import usecases
 from services.travel.models import Base
 from services.travel.schemas import (
     DsaPaymentCreateSchema, DsaRateListQuery, DsaRateSchema, DsaRateSetSchema,
-    TicketCreateSchema, TravelCaseListQuery, TravelCaseSchema,
+    RefundCreateSchema, TicketCreateSchema, TravelCaseListQuery, TravelCaseSchema,
 )
 
 
@@ -38,19 +39,19 @@ class TravelService(ServiceBase):
     @subscribe("registration")
     def on_registration_event(self, envelope):
         with self.db.unit_of_work() as uow:
-            usecases.handle_registration_event(uow, envelope)
+            usecases.handle_registration_event(uow, envelope, self.today)
 
     @subscribe("support")
     def on_support_event(self, envelope):
         with self.db.unit_of_work() as uow:
-            usecases.handle_support_event(uow, envelope)
+            usecases.handle_support_event(uow, envelope, self.today)
 
     @api("PUT", "/dsa-rates/<city>", body=DsaRateSetSchema, returns=DsaRateSchema)
     def set_dsa_rate(self, request, caller, city, body):
         """Set a city's daily DSA rate from a date (mc); earlier rates stay as history."""
         require(caller, action="set DSA rates")
         with self.db.unit_of_work() as uow:
-            return usecases.set_dsa_rate(uow, caller, city, body)
+            return usecases.set_dsa_rate(uow, caller, city, body, self.today)
 
     @api("GET", "/dsa-rates", query=DsaRateListQuery, returns=page_of(DsaRateSchema))
     def list_dsa_rates(self, request, caller, query):
@@ -83,6 +84,18 @@ class TravelService(ServiceBase):
         """Record the case's DSA payment (its DSA owner)."""
         with self.db.unit_of_work() as uow:
             return usecases.pay_dsa(uow, caller, case_id, body, self.today)
+
+    @api("POST", "/travel-cases/<case_id>/refund", body=RefundCreateSchema,
+         returns=TravelCaseSchema, status=201)
+    def record_refund(self, request, caller, case_id, body):
+        """Record what the carrier refunded for a cancelled case's ticket (its travel owner)."""
+        with self.db.unit_of_work() as uow:
+            return usecases.record_refund(uow, caller, case_id, body, self.today)
+
+    @configured_timer("TRAVEL_OVERDUE_CHECK_INTERVAL", 86400, eager=True)
+    def notice_overdue_cases(self):
+        """The daily check: `travel_case_overdue` for each ticket that has become late."""
+        usecases.notice_overdue_cases(self.db.unit_of_work, self.today)
 
 
 SERVICE = TravelService

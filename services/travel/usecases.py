@@ -18,6 +18,7 @@ from decimal import Decimal
 from marshmallow import ValidationError
 from sqlalchemy import and_, not_, or_, select
 
+from coord import waiting
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Forbidden, NotFound
@@ -44,38 +45,62 @@ def _load(schema, envelope):
 
 # Events in.
 
-def handle_registration_event(uow, envelope):
+def handle_registration_event(uow, envelope, today):
     handlers = {"meeting_scheduled": meeting_scheduled,
+                "meeting_updated": meeting_updated,
                 "registration_confirmed": registration_confirmed,
                 "registration_withdrawn": registration_withdrawn}
-    _handle_once(uow, envelope, handlers)
+    _handle_once(uow, envelope, handlers, today)
 
 
-def handle_support_event(uow, envelope):
-    _handle_once(uow, envelope, {"agreement_recorded": agreement_recorded})
+def handle_support_event(uow, envelope, today):
+    _handle_once(uow, envelope, {"agreement_recorded": agreement_recorded,
+                                 "agreement_updated": agreement_recorded,
+                                 "agreement_declined": agreement_declined}, today)
 
 
-def _handle_once(uow, envelope, handlers):
+def _handle_once(uow, envelope, handlers, today):
     handler = handlers.get(envelope["type"])
     if handler is not None and uow.first_delivery(envelope["event_id"]):
-        handler(uow, envelope)
+        handler(uow, envelope, today)
 
 
-def meeting_scheduled(uow, envelope):
+def meeting_scheduled(uow, envelope, today):
     """Keep the meeting's dates and city; fix the entitlements that were waiting for them."""
+    meeting = _keep_meeting(uow, envelope)
+    pending = uow.session.scalars(select(TravelCase).where(
+        TravelCase.meeting_id == meeting.id, TravelCase.entitlement_amount.is_(None),
+        TravelCase.status != domain.CANCELLED)).all()
+    for case in pending:
+        _settle_entitlement(uow, case, meeting, actor=ORGANISER, today=today)
+
+
+def meeting_updated(uow, envelope, today):
+    """A corrected meeting: new dates or city recompute the entitlement of every case
+    whose DSA is not paid yet, and move its ticket deadline (`travel_case_updated`)."""
+    meeting = _keep_meeting(uow, envelope)
+    cases = uow.session.scalars(select(TravelCase).where(
+        TravelCase.meeting_id == meeting.id,
+        TravelCase.status.in_(domain.AWAITING_DSA + (domain.DSA_PAID,)))).all()
+    for case in cases:
+        if case.status in domain.AWAITING_DSA:
+            case.dsa_rate_missing = False
+            _apply_rate(uow, case, meeting)
+        case.updated_at = utcnow()
+        _emit_case(uow, "travel_case_updated", case, actor=envelope["actor"],
+                   today=today, meeting=meeting)
+
+
+def _keep_meeting(uow, envelope):
     data = _load(MeetingScheduledData, envelope)
     meeting = _locked_meeting(uow, envelope["subject"]["id"])
     meeting.code, meeting.city, meeting.city_key = (
         data["code"], data["city"], domain.city_key(data["city"]))
     meeting.starts_on, meeting.ends_on = data["starts_on"], data["ends_on"]
-    waiting = uow.session.scalars(select(TravelCase).where(
-        TravelCase.meeting_id == meeting.id, TravelCase.entitlement_amount.is_(None),
-        TravelCase.status != domain.CANCELLED)).all()
-    for case in waiting:
-        _settle_entitlement(uow, case, meeting, actor=ORGANISER)
+    return meeting
 
 
-def registration_confirmed(uow, envelope):
+def registration_confirmed(uow, envelope, today):
     """Open the case of a funded confirmation, once per registration."""
     data = _load(RegistrationData, envelope)
     if not data["funded"]:
@@ -99,17 +124,18 @@ def registration_confirmed(uow, envelope):
         _apply_rate(uow, case, meeting)
     uow.session.add(case)
     uow.session.flush()
-    uow.emit(_case_event("travel_case_opened", case, actor=ORGANISER))
+    _emit_case(uow, "travel_case_opened", case, actor=ORGANISER, today=today,
+               meeting=meeting)
     if case.dsa_rate_missing:
-        uow.emit(_rate_missing_event(case, meeting, actor=ORGANISER))
+        _emit_rate_missing(uow, case, meeting, actor=ORGANISER, today=today)
 
 
-def registration_withdrawn(uow, envelope):
+def registration_withdrawn(uow, envelope, today):
     """Cancel the case; a ticket already issued is to be refunded. Whether the withdrawal
     still says `funded` does not matter: a case, if any, is cancelled; without one, the
     withdrawal is remembered so that a confirmation arriving late opens none."""
     data = _load(RegistrationData, envelope)
-    _locked_meeting(uow, _meeting_id(envelope), code=data["meeting_code"])
+    meeting = _locked_meeting(uow, _meeting_id(envelope), code=data["meeting_code"])
     registration_id = envelope["subject"]["id"]
     case = _case_of_registration(uow, registration_id)
     if case is None:
@@ -120,31 +146,52 @@ def registration_withdrawn(uow, envelope):
         return
     case.status, case.refund_due, case.updated_at = (
         domain.CANCELLED, case.ticket is not None, utcnow())
-    uow.emit(_case_event("travel_case_cancelled", case, actor=ORGANISER,
-                         refund_due=case.refund_due))
+    _emit_case(uow, "travel_case_cancelled", case, actor=ORGANISER, today=today,
+               meeting=meeting, refund_due=case.refund_due)
 
 
-def agreement_recorded(uow, envelope):
-    """Keep a travel or DSA-payment agreement and re-route the meeting's open work."""
+def agreement_recorded(uow, envelope, today):
+    """Keep a travel or DSA-payment agreement (as recorded, or as corrected) and
+    re-route the meeting's open work."""
     data = _load(AgreementData, envelope)
     if data["category"] not in domain.ROUTED_CATEGORIES:
         return
     meeting = _locked_meeting(uow, _meeting_id(envelope))
-    agreement_id = envelope["subject"]["id"]
-    if uow.session.get(Agreement, agreement_id) is None:
-        uow.session.add(Agreement(
-            id=agreement_id, meeting_id=meeting.id, provider=data["provider"],
-            category=data["category"], basis=data["basis"], regions=data["regions"],
-            recorded_at=datetime.fromisoformat(envelope["occurred_at"])))
-        uow.session.flush()
+    agreement = uow.session.get(Agreement, envelope["subject"]["id"])
+    if agreement is None:
+        agreement = Agreement(
+            id=envelope["subject"]["id"], meeting_id=meeting.id, provider=data["provider"],
+            category=data["category"],
+            recorded_at=datetime.fromisoformat(envelope["occurred_at"]))
+        uow.session.add(agreement)
+    elif envelope["type"] == "agreement_recorded":
+        return  # a redelivery, or overtaken by its correction: what we hold is newer
+    agreement.basis, agreement.regions = data["basis"], data["regions"]
+    uow.session.flush()
+    _reroute_meeting(uow, meeting, today)
+
+
+def agreement_declined(uow, envelope, today):
+    """A provider declined the agreement: it routes nothing any more, so its open work
+    goes back to whoever else applies (`mc` where nobody does)."""
+    agreement = uow.session.get(Agreement, envelope["subject"]["id"])
+    if agreement is None:
+        return
+    meeting = _locked_meeting(uow, agreement.meeting_id)
+    uow.session.delete(agreement)
+    uow.session.flush()
+    _reroute_meeting(uow, meeting, today)
+
+
+def _reroute_meeting(uow, meeting, today):
     agreements = _agreements(uow, meeting.id)
     cases = uow.session.scalars(select(TravelCase).where(
         TravelCase.meeting_id == meeting.id, TravelCase.status != domain.CANCELLED)).all()
     for case in cases:
-        _reroute(uow, case, agreements)
+        _reroute(uow, case, agreements, meeting, today)
 
 
-def _reroute(uow, case, agreements):
+def _reroute(uow, case, agreements, meeting, today):
     change = domain.reroute(
         case.status, case.travel_route, case.dsa_route,
         domain.route(domain.TRAVEL, case.region, agreements),
@@ -157,9 +204,9 @@ def _reroute(uow, case, agreements):
     if change.dsa:
         case.dsa_route = change.dsa
     case.updated_at = utcnow()
-    uow.emit(_case_event("travel_case_rerouted", case, actor=ORGANISER,
-                         previous_travel_owner=previous_travel_owner,
-                         previous_dsa_owner=previous_dsa_owner))
+    _emit_case(uow, "travel_case_rerouted", case, actor=ORGANISER, today=today,
+               meeting=meeting, previous_travel_owner=previous_travel_owner,
+               previous_dsa_owner=previous_dsa_owner)
 
 
 def _meeting_id(envelope):
@@ -211,19 +258,20 @@ def _apply_rate(uow, case, meeting):
     return True
 
 
-def _settle_entitlement(uow, case, meeting, actor):
+def _settle_entitlement(uow, case, meeting, actor, today):
     """For a case opened earlier: fix its entitlement now (`dsa_entitlement_fixed`), or
     say once that its rate is missing (`dsa_rate_missing`)."""
     was_flagged = case.dsa_rate_missing
     fixed = _apply_rate(uow, case, meeting)
     case.updated_at = utcnow()
     if fixed:
-        uow.emit(_case_event("dsa_entitlement_fixed", case, actor=actor, owner=case.dsa_owner))
+        _emit_case(uow, "dsa_entitlement_fixed", case, actor=actor, today=today,
+                   meeting=meeting)
     elif not was_flagged:
-        uow.emit(_rate_missing_event(case, meeting, actor=actor))
+        _emit_rate_missing(uow, case, meeting, actor=actor, today=today)
 
 
-def set_dsa_rate(uow, caller, city, body):
+def set_dsa_rate(uow, caller, city, body, today):
     """Record a city's rate from a date (replacing one set for the same date), then fix
     the entitlements that were waiting for a rate in that city."""
     city = domain.check_city(city)
@@ -242,7 +290,7 @@ def set_dsa_rate(uow, caller, city, body):
         .where(Meeting.city_key == key, TravelCase.dsa_rate_missing.is_(True),
                TravelCase.status != domain.CANCELLED)).all()
     for case, meeting in flagged:
-        _settle_entitlement(uow, case, meeting, actor=caller)
+        _settle_entitlement(uow, case, meeting, actor=caller, today=today)
     return rate
 
 
@@ -281,10 +329,10 @@ def issue_ticket(uow, caller, case_id, body, today):
         issued_by=caller, issued_at=now)
     case.status, case.updated_at = new_status, now
     uow.session.flush()
-    uow.emit(_case_event("ticket_issued", case, actor=caller, **_jsonable({
-        "carrier": body["carrier"], "ticket_number": body["ticket_number"],
-        "fare": case.ticket.fare, "outbound_on": body["outbound_on"],
-        "return_on": body["return_on"]})))
+    _emit_case(uow, "ticket_issued", case, actor=caller, today=today, meeting=meeting,
+               **_jsonable({"carrier": body["carrier"], "ticket_number": body["ticket_number"],
+                            "fare": case.ticket.fare, "outbound_on": body["outbound_on"],
+                            "return_on": body["return_on"]}))
     return CaseOnDay(case, meeting, today)
 
 
@@ -300,10 +348,58 @@ def pay_dsa(uow, caller, case_id, body, today):
         paid_on=body["paid_on"], reason=body["reason"], paid_by=caller, recorded_at=now)
     case.status, case.updated_at = new_status, now
     uow.session.flush()
-    uow.emit(_case_event("dsa_paid", case, actor=caller, **_jsonable({
-        "amount": case.dsa_payment.amount, "paid_on": body["paid_on"],
-        "reason": body["reason"]})))
-    return CaseOnDay(case, uow.session.get(Meeting, case.meeting_id), today)
+    meeting = uow.session.get(Meeting, case.meeting_id)
+    _emit_case(uow, "dsa_paid", case, actor=caller, today=today, meeting=meeting,
+               **_jsonable({"amount": case.dsa_payment.amount,
+                            "paid_on": body["paid_on"], "reason": body["reason"]}))
+    return CaseOnDay(case, meeting, today)
+
+
+def record_refund(uow, caller, case_id, body, today):
+    """What the carrier returned for the ticket of a cancelled case: the last piece of
+    work on it. Support moves the fare from pending refunds to refunded."""
+    case = _case(uow, case_id, lock=True)
+    _require_owner(caller, case.travel_owner, "record its ticket refund")
+    ticket, amount = case.ticket, body["amount"]
+    domain.check_refund(case.status, case.refund_due,
+                        ticket.fare_amount if ticket else None,
+                        ticket.fare_currency if ticket else None,
+                        amount["amount"], amount["currency"])
+    now = utcnow()
+    ticket.refund_amount, ticket.refund_received_on = amount["amount"], body["received_on"]
+    ticket.refund_recorded_by, ticket.refund_recorded_at = caller, now
+    case.refund_due, case.updated_at = False, now
+    uow.session.flush()
+    meeting = uow.session.get(Meeting, case.meeting_id)
+    _emit_case(uow, "refund_recorded", case, actor=caller, today=today, meeting=meeting,
+               **_jsonable({"amount": ticket.refund["amount"], "fare": ticket.fare,
+                            "received_on": body["received_on"]}))
+    return CaseOnDay(case, meeting, today)
+
+
+def notice_overdue_cases(unit_of_work, today):
+    """The daily check: say once of each case whose ticket has become late that it is
+    (`travel_case_overdue`, waiting on its travel owner). Returns how many were told.
+    A case that moves on (ticketed, cancelled, new meeting dates) says so in its own
+    event, which clears or restates the lateness."""
+    with unit_of_work() as uow:
+        late = uow.session.scalars(
+            select(TravelCase.id).join(Meeting, Meeting.id == TravelCase.meeting_id)
+            .where(TravelCase.status.in_(domain.AWAITING_TICKET),
+                   TravelCase.overdue_stated.is_(False),
+                   Meeting.starts_on < domain.overdue_if_starting_before(today))).all()
+    told = 0
+    for case_id in late:
+        with unit_of_work() as uow:
+            case = uow.session.scalar(select(TravelCase).where(
+                TravelCase.id == case_id).with_for_update())
+            meeting = uow.session.get(Meeting, case.meeting_id)
+            if case.overdue_stated or not domain.is_overdue(
+                    case.status, meeting.starts_on, today):
+                continue
+            uow.emit(_overdue_event(case, meeting, today))
+            told += 1
+    return told
 
 
 def _require_owner(caller, owner, action):
@@ -342,8 +438,17 @@ class CaseOnDay:
 
     @property
     def overdue(self):
-        return domain.is_overdue(self.case.status,
-                                 self.meeting.starts_on if self.meeting else None, self.today)
+        return domain.is_overdue(self.case.status, self._starts_on, self.today)
+
+    @property
+    def waiting_for(self):
+        wait = domain.waiting(self.case.status, self.case.travel_owner, self.case.dsa_owner,
+                              self.case.refund_due, self._starts_on, self.today)
+        return wait.action if wait else None
+
+    @property
+    def _starts_on(self):
+        return self.meeting.starts_on if self.meeting else None
 
 
 def get_case(uow, case_id, today):
@@ -372,18 +477,24 @@ def list_cases(uow, query, today):
 
 
 def _awaits(organisation):
-    """Cases on which `organisation` still has to act: its ticket or its DSA payment."""
+    """`domain.next_owner(...) == organisation` as SQL: the ticket first, then the DSA,
+    after a cancellation the refund."""
     return or_(
         and_(TravelCase.travel_owner == organisation,
              TravelCase.status.in_(domain.AWAITING_TICKET)),
-        and_(TravelCase.dsa_owner == organisation, TravelCase.status.in_(domain.AWAITING_DSA)))
+        and_(TravelCase.dsa_owner == organisation, TravelCase.status == domain.TICKETED),
+        and_(TravelCase.travel_owner == organisation, TravelCase.status == domain.CANCELLED,
+             TravelCase.refund_due.is_(True)))
 
 
 # Events out.
 
-def _case_event(event_type, case, *, actor, owner=..., **extra):
-    """A travel event: the case fields of docs/events.md plus the type's own fields;
-    `owner` defaults to whoever must act next on the case."""
+def _case_event(event_type, case, *, actor, today, meeting, **extra):
+    """A travel event: the case fields of docs/events.md plus the type's own fields, and
+    what the case now waits for (coord.waiting), which also gives its `owner`."""
+    wait = domain.waiting(case.status, case.travel_owner, case.dsa_owner, case.refund_due,
+                          meeting.starts_on if meeting else None, today)
+    case.overdue_stated = bool(wait and wait.late)
     data = _jsonable({
         "registration_id": case.registration_id, "meeting_code": case.meeting_code,
         "given_name": case.given_name, "family_name": case.family_name,
@@ -394,15 +505,30 @@ def _case_event(event_type, case, *, actor, owner=..., **extra):
         "dsa_agreement_id": case.dsa_agreement_id,
         "entitlement": case.entitlement, "entitlement_basis": case.entitlement_basis,
         "dsa_rate_missing": case.dsa_rate_missing, "refund_due": case.refund_due,
-        "status": case.status})
-    return Event(event_type, "travel_case", case.id, actor=actor,
-                 owner=case.owner if owner is ... else owner, meeting_id=case.meeting_id,
-                 data={**data, **extra})
+        "status": case.status, "waiting": waiting.as_data(wait)})
+    return Event(event_type, "travel_case", case.id, actor=actor, owner=waiting.owner_of(wait),
+                 meeting_id=case.meeting_id, data={**data, **extra})
 
 
-def _rate_missing_event(case, meeting, actor):
-    return _case_event("dsa_rate_missing", case, actor=actor, owner=ORGANISER,
-                       city=meeting.city)
+def _emit_case(uow, event_type, case, *, actor, today, meeting, **extra):
+    """Emit a case's event; when the change makes its ticket late (the case opened, or
+    its meeting was scheduled or moved, past the deadline), say so at once as well
+    (`travel_case_overdue`), rather than at the next daily check."""
+    was_late = case.overdue_stated
+    uow.emit(_case_event(event_type, case, actor=actor, today=today, meeting=meeting, **extra))
+    if case.overdue_stated and not was_late:
+        uow.emit(_overdue_event(case, meeting, today))
+
+
+def _overdue_event(case, meeting, today):
+    return _case_event("travel_case_overdue", case, actor=ORGANISER, today=today,
+                       meeting=meeting, ticket_due_on=_jsonable(
+                           domain.ticket_due_on(meeting.starts_on)))
+
+
+def _emit_rate_missing(uow, case, meeting, actor, today):
+    _emit_case(uow, "dsa_rate_missing", case, actor=actor, today=today, meeting=meeting,
+               city=meeting.city)
 
 
 def _jsonable(value):

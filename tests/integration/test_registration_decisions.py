@@ -150,3 +150,42 @@ def test_side_events_are_placed_in_a_free_room_and_slot_within_the_meeting(
     listed = client.get(f"/meetings/{meeting['id']}/side-events",
                         params={"status": "accepted"}).json()["items"]
     assert {s["id"] for s in listed} == {synergies["id"], artisanal["id"]}
+
+
+def test_the_organiser_closes_an_accepted_side_event_as_held_or_cancelled(
+        registration, events, meeting):
+    client = registration.client
+    slot = {"preferred_starts_at": "2018-11-22T13:15:00+01:00",
+            "preferred_ends_at": "2018-11-22T14:45:00+01:00"}
+
+    def ask(title, as_):
+        response = client.post(f"/meetings/{meeting['id']}/side-events", as_=as_, json={
+            "title": title, "organiser": "BRS Secretariat", "contact_email": "se@brs.org",
+            **slot})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def accept(side_event):
+        response = client.post(f"/side-events/{side_event['id']}/decide",
+                               json={"decision": "accepted", "room": "Room XX"})
+        assert response.status_code == 200, response.text
+
+    synergies = ask("Synergies", as_="brs")
+    error_of(client.post(f"/side-events/{synergies['id']}/held", as_="brs"), 409)  # undecided
+    accept(synergies)
+    error_of(client.post(f"/side-events/{synergies['id']}/cancel", as_="chb"), 403)
+    held = client.post(f"/side-events/{synergies['id']}/held", as_="brs")
+    assert (held.status_code, held.json()["status"]) == (200, "held")
+    error_of(client.post(f"/side-events/{synergies['id']}/cancel", as_="brs"), 409)
+
+    gold = ask("Gold", as_="mc")  # a slot taken by a held event is not given twice
+    error_of(client.post(f"/side-events/{gold['id']}/decide",
+                         json={"decision": "accepted", "room": "Room XX"}), 409, "room_taken")
+    assert client.post(f"/side-events/{gold['id']}/decide", json={
+        "decision": "accepted", "room": "Room XXI"}).status_code == 200
+    cancelled = client.post(f"/side-events/{gold['id']}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+
+    closed = events.wait_for("side_event_held") + events.wait_for("side_event_cancelled")
+    assert [(e["actor"], e["owner"], e["data"]["waiting"]) for e in closed] == [
+        ("brs", None, None), ("mc", None, None)]

@@ -104,15 +104,16 @@ def test_the_cop2_ledger_equals_the_sums_of_its_inputs_and_survives_replays(serv
         "USD": {"tickets": brs_tickets["USD"], "dsa": 0, "invoiced": Decimal("12450.75"),
                 "owed": brs_tickets["USD"] + Decimal("12450.75"),
                 "settled": Decimal("12450.75"), "outstanding": brs_tickets["USD"],
-                "refunds_pending": 0},
+                "refunds_pending": 0, "refunded": 0},
         "CHF": {"tickets": Decimal("980.00"), "dsa": 0, "invoiced": Decimal("3200.40"),
                 "owed": Decimal("4180.40"), "settled": 0, "outstanding": Decimal("4180.40"),
-                "refunds_pending": Decimal("980.00")},
+                "refunds_pending": Decimal("980.00"), "refunded": 0},
     }
     assert brs["requests"] == {"requested": 2, "accepted": 2, "declined": 0, "delivered": 2,
                                "invoiced": 2, "settled": 1}
     assert brs["items"]["delivered"] == 34
-    assert brs["travel"] == {"tickets": 4, "dsa_payments": 0, "refunds_pending": 1}
+    assert brs["travel"] == {"tickets": 4, "dsa_payments": 0, "refunds_pending": 1,
+                             "refunded": 0}
 
     chb, chb_amounts = amounts_of(ledger, "chb", "reciprocity")
     received = sums_by_currency(p["data"]["amount"] for p in payments)

@@ -67,12 +67,15 @@ def test_partners_work_their_cases_and_bad_input_changes_nothing(services, publi
     rates = client.get("/dsa-rates", params={"city": "geneva"}).json()["items"]
     assert [r["valid_from"] for r in rates] == ["2018-01-01"]
 
-    # Work queues: brs books and pays for africa and grulac; every ticket is overdue.
+    # Work queues: brs books and pays for africa and grulac; every ticket is overdue. A
+    # case waits on one organisation at a time, the ticket first: weog's on mc, not chb.
     queue = client.get("/travel-cases", params={"owner": "brs", "status": "open"}).json()
     assert {c["registration_id"] for c in queue["items"]} == {
         africa["subject"]["id"], grulac["subject"]["id"]}
-    assert client.get("/travel-cases", params={"owner": "chb"}).json()["items"][0][
-        "registration_id"] == weog["subject"]["id"]
+    assert client.get("/travel-cases", params={"owner": "chb"}).json()["items"] == []
+    (mcs,) = client.get("/travel-cases", params={"owner": "mc"}).json()["items"]
+    assert (mcs["registration_id"], mcs["waiting_for"]) == (
+        weog["subject"]["id"], "issue the ticket")
     overdue = client.get("/travel-cases", params={"overdue": "true"}).json()["items"]
     assert len(overdue) == 3 and all(c["overdue"] for c in overdue)
     assert overdue[0]["ticket_due_on"] == "2018-11-05"
@@ -124,14 +127,18 @@ def test_partners_work_their_cases_and_bad_input_changes_nothing(services, publi
         return [(e["type"], e["actor"], e["owner"]) for e in published(meeting_id=meeting)
                 if e["subject"]["id"] == case_id]
 
-    wait_for(lambda: len(events_of(case["id"])) == 6, message="six events of the case")
+    wait_for(lambda: len(events_of(case["id"])) == 7, message="seven events of the case")
     assert events_of(case["id"]) == [
-        ("travel_case_opened", "mc", "brs"), ("dsa_rate_missing", "mc", "mc"),
+        ("travel_case_opened", "mc", "brs"),
+        ("travel_case_overdue", "mc", "brs"),  # it opened past its ticket deadline
+        ("dsa_rate_missing", "mc", "brs"),
         ("dsa_entitlement_fixed", "mc", "brs"), ("ticket_issued", "brs", "brs"),
         ("dsa_paid", "brs", None), ("travel_case_cancelled", "mc", "brs")]
+    # It may have opened before chb's agreement, or before its meeting was known here.
     assert [event[0] for event in events_of(other["id"])
-            if event[0] != "travel_case_rerouted"] == [  # it may have opened before chb's
+            if event[0] not in ("travel_case_rerouted", "travel_case_overdue")] == [
         "travel_case_opened", "dsa_rate_missing", "dsa_entitlement_fixed", "dsa_paid"]
+    assert [event[0] for event in events_of(other["id"])].count("travel_case_overdue") == 1
     issued = published("ticket_issued", meeting)[0]["data"]
     assert (issued["travel_owner"], issued["travel_basis"], issued["fare"]) == (
         "brs", "reimbursement", TICKET["fare"])

@@ -31,14 +31,17 @@ def _announce(unit_of_work, meeting_id="m-1", event_id="e-1"):
                      meeting_id=meeting_id, data=COP2).envelope("registration",
                                                                 event_id=event_id)
     with unit_of_work() as uow:
-        return usecases.record_meeting(uow, envelope)
+        return usecases.record_meeting(uow, envelope, REGISTERED_ON)
+
+
+REGISTERED_ON = date(2018, 1, 2)  # before every deadline of COP-2
 
 
 def _register(unit_of_work, **overrides):
     body = {"parent_id": None, "relation": None, "original_language": "en",
             "languages": "all", **working_document("m-1"), **overrides}
     with unit_of_work() as uow:
-        return usecases.register_document(uow, "mc", body)
+        return usecases.register_document(uow, "mc", body, REGISTERED_ON)
 
 
 def _outbox(unit_of_work, event_type):

@@ -108,3 +108,20 @@ def test_missing_or_odd_data_never_stops_a_sentence(sample):
         text = summarise(envelope)
         assert text[0] == text[0].upper() and text.endswith("."), text
         assert "None" not in text and "[" not in text and "{" not in text, text
+
+
+def test_the_next_step_is_what_the_producer_says_is_to_be_done():
+    overdue = EVERY_SAMPLE["travel_case_overdue"].envelope()
+    assert summarise(overdue).endswith("; BRS is to issue the ticket.")
+    rate_missing = EVERY_SAMPLE["dsa_rate_missing"].envelope()
+    rate_missing["owner"] = "brs"
+    rate_missing["data"] = {**rate_missing["data"], "waiting": {
+        "action": "issue the ticket", "due_on": None, "late": False}}
+    assert summarise(rate_missing).endswith("; BRS is to issue the ticket.")
+
+
+def test_a_correction_says_what_changed_and_only_names_a_hidden_value():
+    moved = summarise(EVERY_SAMPLE["meeting_updated"].envelope())
+    assert moved == "The secretariat corrected COP-2: starts on 2018-11-19 → 2018-11-26."
+    email = summarise(EVERY_SAMPLE["registration_updated"].envelope())
+    assert email.endswith(": email.") and "@" not in email

@@ -50,3 +50,23 @@ def test_only_lateness_reports_are_late_entries():
 def test_days_waiting_never_goes_negative():
     assert days_waiting(at(0), at(49)) == 2
     assert days_waiting(at(5), at(0)) == 0
+
+
+def stated(action, late=False):
+    return {"action": action, "due_on": None, "late": late}
+
+
+def test_a_stated_wait_is_late_exactly_while_its_producer_says_so():
+    state = after_event(None, "travel_case_overdue", "mc", at(0), "e1",
+                        stated("issue the ticket", late=True))
+    assert (state.owner, state.action, state.late) == ("mc", "issue the ticket", True)
+    # mc books the ticket and pays the DSA itself: the same owner, the next action, on time.
+    state = after_event(state, "ticket_issued", "mc", at(1), "e2", stated("pay the DSA"))
+    assert (state.owner, state.action, state.late, state.since) == (
+        "mc", "pay the DSA", False, at(1))
+
+
+def test_a_stated_end_of_waiting_clears_the_item_whatever_its_owner_field_says():
+    state = after_event(None, "travel_case_cancelled", "brs", at(0), "e1",
+                        stated("record the ticket refund"))
+    assert after_event(state, "refund_recorded", "brs", at(1), "e2", None).owner is None

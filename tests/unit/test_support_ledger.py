@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from coord.errors import Invalid
+from coord.errors import Conflict, Invalid
 from coord import money
 from services.support import domain, reports
 
@@ -48,7 +48,8 @@ def test_money_in_an_event_is_validated_too():
 def request(provider, basis, status, quantity=1, invoice=None):
     amount, currency = (Decimal(invoice[0]), invoice[1]) if invoice else (None, None)
     return SimpleNamespace(provider=provider, basis=basis, status=status, quantity=quantity,
-                           invoice_amount=amount, invoice_currency=currency)
+                           invoice_amount=amount, invoice_currency=currency,
+                           settlement_id=None)
 
 
 def charge(provider, basis, kind, amount, currency, case="case-1"):
@@ -73,7 +74,8 @@ def cop2_ledger():
         charge("brs", "reimbursement", "dsa", "0.07", "USD", "c1"),
         charge("chb", "reciprocity", "dsa", "1540.00", "USD", "c3"),
     ]
-    return domain.build_ledger(agreements, requests, charges, refund_case_ids={"c2"})
+    pending = SimpleNamespace(refund_amount=None)
+    return domain.build_ledger(agreements, requests, charges, refunds={"c2": pending})
 
 
 def amounts(line):
@@ -87,10 +89,10 @@ def test_reimbursement_owes_invoices_tickets_and_dsa_per_currency():
         "USD": {"tickets": Decimal("1200.33"), "dsa": Decimal("0.07"),
                 "invoiced": Decimal("4000.10"), "owed": Decimal("5200.50"),
                 "settled": Decimal("4000.10"), "outstanding": Decimal("1200.40"),
-                "refunds_pending": 0},
+                "refunds_pending": 0, "refunded": 0},
         "CHF": {"tickets": Decimal("800.10"), "dsa": 0, "invoiced": Decimal("1500.05"),
                 "owed": Decimal("2300.15"), "settled": 0, "outstanding": Decimal("2300.15"),
-                "refunds_pending": Decimal("800.10")},
+                "refunds_pending": Decimal("800.10"), "refunded": 0},
     }
     assert brs.requests == {"requested": 3, "accepted": 3, "delivered": 2, "invoiced": 2,
                             "settled": 1}
@@ -122,3 +124,26 @@ def test_the_csv_has_one_row_per_provider_basis_and_currency():
     assert rows[1]["owed"] == "5200.50" and rows[2]["owed"] == "0.00"
     assert rows[0]["dsa"] == "0.00" and rows[0]["meeting_code"] == "COP-2"
     assert reports.csv_filename({"meeting_code": "COP-2/x"}) == "ledger-COP-2_x.csv"
+
+
+def test_a_recorded_refund_and_settlements_bring_the_ledger_to_zero():
+    charges = [charge("brs", "reimbursement", "ticket", "800.10", "CHF", "c2"),
+               charge("brs", "reimbursement", "dsa", "2400.00", "CHF", "c3")]
+    refund = SimpleNamespace(refund_amount=Decimal("700.00"))
+    settlements = [SimpleNamespace(provider="brs", amount=Decimal("2500.10"), currency="CHF")]
+    (brs,) = domain.build_ledger([], [], charges, {"c2": refund}, settlements)
+    totals = brs.amounts["CHF"]
+    assert (totals.refunds_pending, totals.refunded, totals.owed, totals.settled,
+            totals.outstanding) == (0, Decimal("700.00"), Decimal("2500.10"),
+                                    Decimal("2500.10"), 0)
+    assert brs.travel["refunded"] == 1
+    with pytest.raises(Conflict):
+        domain.check_settlement(Decimal("0.01"), "CHF", totals.outstanding)
+
+
+def test_settlements_pay_off_what_is_owed_oldest_first():
+    older, newer = SimpleNamespace(name="older"), SimpleNamespace(name="newer")
+    owed = [(3, Decimal("50"), newer), (1, Decimal("100"), None), (2, Decimal("20"), older)]
+    assert domain.settled_invoices(owed, Decimal("119.99")) == []
+    assert domain.settled_invoices(owed, Decimal("120")) == [older]
+    assert domain.settled_invoices(owed, Decimal("170")) == [older, newer]

@@ -129,3 +129,24 @@ def test_our_agreement_decides_the_basis_of_travel_work():
     assert domain.travel_basis(None, actor="mc", event_owner="brs",
                                event_basis="reimbursement") == "own"
     assert domain.travel_basis(None, actor="brs", event_owner="brs", event_basis=None) == "own"
+
+
+def test_an_agreement_waits_on_its_provider_until_answered_once():
+    assert domain.initial_agreement_status("own") == domain.ACKNOWLEDGED
+    assert domain.agreement_waiting(domain.RECORDED, "brs").owner == "brs"
+    assert domain.agreement_waiting(domain.ACKNOWLEDGED, "brs") is None
+    assert domain.next_agreement_status(domain.RECORDED, "decline") == domain.AGREEMENT_DECLINED
+    with pytest.raises(Conflict):
+        domain.next_agreement_status(domain.AGREEMENT_DECLINED, "acknowledge")
+
+
+def test_a_request_waits_for_the_step_that_moves_it_on():
+    def wait(status, basis="reimbursement"):
+        found = domain.request_waiting(status, provider="brs", basis=basis)
+        return found and (found.owner, found.action)
+
+    assert wait("requested") == ("brs", "accept or decline the request")
+    assert wait("delivered") == ("brs", "invoice it")
+    assert wait("delivered", basis="reciprocity") is None
+    assert wait("invoiced") == ("mc", "settle the invoice")
+    assert wait("settled") is None

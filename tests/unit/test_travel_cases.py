@@ -12,7 +12,9 @@ from coord.errors import Conflict, Forbidden, Invalid
 from coord.http import encode_cursor
 from services.travel import usecases
 from services.travel.models import Base
-from services.travel.schemas import DsaPaymentCreateSchema, DsaRateSetSchema, TicketCreateSchema
+from services.travel.schemas import (
+    DsaPaymentCreateSchema, DsaRateSetSchema, RefundCreateSchema, TicketCreateSchema,
+)
 from tests.travel_support import (
     TICKET, agreement, confirmed, cop2_agreements, meeting_scheduled, withdrawn,
 )
@@ -35,7 +37,7 @@ class Travel:
             handle = (usecases.handle_support_event if envelope["producer"] == "support"
                       else usecases.handle_registration_event)
             with self.uow() as uow:
-                handle(uow, envelope)
+                handle(uow, envelope, TODAY)
 
     def events(self, event_type=None):
         with self.engine.connect() as connection:
@@ -57,12 +59,18 @@ class Travel:
         body = DsaRateSetSchema().load({"daily": {"amount": amount, "currency": "CHF"},
                                         "valid_from": valid_from, **extra})
         with self.uow() as uow:
-            return usecases.set_dsa_rate(uow, "mc", city, body)
+            return usecases.set_dsa_rate(uow, "mc", city, body, TODAY)
 
     def ticket(self, case, caller="brs", **overrides):
         body = TicketCreateSchema().load({**TICKET, **overrides})
         with self.uow() as uow:
             return usecases.issue_ticket(uow, caller, case.id, body, TODAY)
+
+    def refund(self, case, caller="brs", amount="1000.00", currency="USD"):
+        body = RefundCreateSchema().load({"amount": {"amount": amount, "currency": currency},
+                                          "received_on": "2018-12-01"})
+        with self.uow() as uow:
+            return usecases.record_refund(uow, caller, case.id, body, TODAY)
 
     def pay(self, case, caller="brs", amount="2400.00", currency="CHF", reason=None):
         body = DsaPaymentCreateSchema().load({
@@ -304,3 +312,103 @@ def test_an_agreement_for_another_category_or_redelivered_changes_nothing(travel
     brs = agreement(MEETING, "brs", "travel", "reimbursement", ["africa"])
     travel.deliver(brs, brs, {**brs, "event_id": "00000000-0000-0000-0000-000000000002"})
     assert len(travel.events("travel_case_rerouted")) == 1
+
+
+def test_a_refund_closes_a_cancelled_ticketed_case_once_and_never_exceeds_the_fare(travel):
+    travel.deliver(meeting_scheduled(MEETING), *cop2_agreements(MEETING))
+    plain, ticketed = confirmed(MEETING, "africa", 0), confirmed(MEETING, "africa", 1)
+    travel.deliver(plain, ticketed)
+    with pytest.raises(Conflict):  # not cancelled yet
+        travel.refund(travel.case_of(plain))
+    travel.ticket(travel.case_of(ticketed))
+    travel.deliver(withdrawn(plain), withdrawn(ticketed))
+
+    case = travel.case_of(ticketed)
+    assert (case.owner, case.waiting_for) == ("brs", "record the ticket refund")
+    assert [c.id for c in travel.cases(owner="brs")] == [case.id]
+    with pytest.raises(Conflict):  # no ticket, nothing to refund
+        travel.refund(travel.case_of(plain))
+    with pytest.raises(Forbidden):
+        travel.refund(case, caller="chb")
+    with pytest.raises(Invalid) as too_much:
+        travel.refund(case, amount="1234.51")
+    assert too_much.value.code == "refund_exceeds_fare"
+    with pytest.raises(Invalid):  # the fare was paid in USD
+        travel.refund(case, amount="100.00", currency="EUR")
+
+    refunded = travel.refund(case, amount="1000.00")
+    assert (refunded.owner, refunded.refund_due, refunded.ticket.refund["amount"]) == (
+        None, False, {"amount": Decimal("1000.00"), "currency": "USD"})
+    assert travel.cases(owner="brs") == []
+    (event,) = travel.events("refund_recorded")
+    assert (event["owner"], event["data"]["waiting"], event["data"]["amount"]) == (
+        None, None, {"amount": "1000.00", "currency": "USD"})
+    with pytest.raises(Conflict):
+        travel.refund(case, amount="1.00")
+
+
+def test_an_overdue_ticket_is_said_once_by_the_daily_check_and_cleared_by_the_ticket(travel):
+    travel.deliver(meeting_scheduled(MEETING), *cop2_agreements(MEETING))
+    confirmation = confirmed(MEETING, "africa")
+    travel.deliver(confirmation)
+    (opened,) = travel.events("travel_case_opened")
+    assert opened["data"]["waiting"] == {"action": "issue the ticket",
+                                         "due_on": "2018-11-05", "late": False}
+
+    late_day = date(2018, 11, 6)
+    assert usecases.notice_overdue_cases(travel.uow, TODAY) == 0
+    assert usecases.notice_overdue_cases(travel.uow, late_day) == 1
+    assert usecases.notice_overdue_cases(travel.uow, late_day) == 0
+    (overdue,) = travel.events("travel_case_overdue")
+    assert (overdue["owner"], overdue["data"]["waiting"]["late"]) == ("brs", True)
+
+    travel.ticket(travel.case_of(confirmation))
+    (issued,) = travel.events("ticket_issued")
+    assert (issued["owner"], issued["data"]["waiting"]) == (
+        "brs", {"action": "pay the DSA", "due_on": None, "late": False})
+
+
+def test_a_case_opened_after_its_ticket_deadline_says_so_at_once(travel):
+    travel.deliver(meeting_scheduled(MEETING))
+    confirmation = confirmed(MEETING)
+    with travel.uow() as uow:
+        usecases.handle_registration_event(uow, confirmation, date(2018, 11, 10))
+    (opened,) = travel.events("travel_case_opened")
+    assert opened["data"]["waiting"]["late"] is True
+    (overdue,) = travel.events("travel_case_overdue")
+    assert (overdue["owner"], overdue["data"]["ticket_due_on"]) == ("mc", "2018-11-05")
+    assert usecases.notice_overdue_cases(travel.uow, date(2018, 11, 10)) == 0
+
+
+def test_a_declined_agreement_sends_its_open_cases_back_to_mc(travel):
+    travel.deliver(meeting_scheduled(MEETING), *cop2_agreements(MEETING))
+    confirmation = confirmed(MEETING, "africa")
+    travel.deliver(confirmation)
+    case = travel.case_of(confirmation)
+    assert (case.travel_owner, case.dsa_owner) == ("brs", "brs")
+    declined = {"event_id": "00000000-0000-0000-0000-0000000000d1", "type": "agreement_declined",
+                "subject": {"kind": "agreement", "id": case.travel_agreement_id},
+                "producer": "support", "meeting_id": MEETING, "actor": "brs", "owner": None,
+                "occurred_at": "2018-10-02T09:00:00+00:00", "version": 1,
+                "data": {"provider": "brs", "category": "travel", "basis": "reimbursement",
+                         "regions": None, "status": "declined"}}
+    travel.deliver(declined)
+    case = travel.case_of(confirmation)
+    assert (case.travel_owner, case.dsa_owner, case.owner) == ("mc", "brs", "mc")
+    (rerouted,) = travel.events("travel_case_rerouted")
+    assert rerouted["owner"] == "mc"
+
+
+def test_corrected_meeting_dates_recompute_unpaid_entitlements_only(travel):
+    travel.set_rate(amount="400.00")
+    travel.deliver(meeting_scheduled(MEETING), *cop2_agreements(MEETING))
+    unpaid, paid = confirmed(MEETING, "grulac", 0), confirmed(MEETING, "grulac", 1)
+    travel.deliver(unpaid, paid)
+    travel.pay(travel.case_of(paid))
+    updated = meeting_scheduled(MEETING, starts_on="2018-11-26", ends_on="2018-11-28")
+    travel.deliver({**updated, "type": "meeting_updated"})
+
+    assert travel.case_of(unpaid).entitlement["amount"] == Decimal("1600.00")  # 3 + 1 days
+    assert travel.case_of(paid).entitlement["amount"] == Decimal("2400.00")
+    assert [e["subject"]["id"] for e in travel.events("travel_case_updated")] == [
+        travel.case_of(unpaid).id, travel.case_of(paid).id]  # its ticket deadline moved

@@ -29,8 +29,11 @@ async function api(path, params = {}) {
   return response.json();
 }
 
+// "Waiting on" shows what waits on that organisation now (its digest's items), not
+// entries that once named it; so while it is set, every arrival reloads the list, since
+// an arrival may clear a wait as well as add one.
 function filters() {
-  return { meeting_id: $("filter-meeting").value, owner: $("filter-owner").value };
+  return { meeting_id: $("filter-meeting").value, waiting_on: $("filter-owner").value };
 }
 
 function element(tag, className, text) {
@@ -84,7 +87,9 @@ function showEmptiness() {
 async function loadFeed() {
   const page = await api("/feed", { ...filters(), limit: PAGE_SIZE });
   $("entries").replaceChildren(...page.items.map((entry) => entryItem(entry, false)));
-  state.newestSeq = page.items.length ? page.items[0].seq : 0;
+  // Never back: with "Waiting on" set the list holds older entries than the stream has
+  // sent, and resuming from them would replay (and reload for) what was already seen.
+  state.newestSeq = Math.max(state.newestSeq, page.items.length ? page.items[0].seq : 0);
   state.nextCursor = page.next_cursor;
   showEmptiness();
 }
@@ -104,7 +109,8 @@ function setConnection(stateName, label) {
 function openStream() {
   if (state.stream) state.stream.close();
   const query = new URLSearchParams({ access_token: state.token, last_event_id: state.newestSeq });
-  for (const [name, value] of Object.entries(filters())) if (value) query.set(name, value);
+  const meeting = filters().meeting_id;
+  if (meeting) query.set("meeting_id", meeting);
   const stream = new EventSource(`/feed/stream?${query}`);
   stream.onopen = () => setConnection("live", "Live");
   stream.onerror = () => setConnection("retrying", "Reconnecting…");
@@ -112,10 +118,17 @@ function openStream() {
   state.stream = stream;
 }
 
+let feedTimer = null;
+
 function arrive(entry) {
   if (entry.seq <= state.newestSeq) return;
   state.newestSeq = entry.seq;
-  $("entries").prepend(entryItem(entry, true));
+  if (filters().waiting_on) {
+    clearTimeout(feedTimer);
+    feedTimer = setTimeout(() => loadFeed().catch(failed), 200);
+  } else {
+    $("entries").prepend(entryItem(entry, true));
+  }
   showEmptiness();
   if (entry.type === "meeting_scheduled") addMeeting(entry);
   refreshWaitingSoon();
