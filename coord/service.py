@@ -13,6 +13,7 @@ from nameko.extensions import DependencyProvider
 
 from werkzeug.wrappers import Response
 
+from coord import docs
 from coord.http import Api, api, json_response
 from coord.metrics import exposition
 
@@ -132,6 +133,17 @@ class ServiceBase:
     def openapi_json(self, request):
         """This document."""
         return json_response(self.openapi)
+
+    @api("GET", "/docs", public=True, content_types=("text/html",))
+    def docs(self, request):
+        """This API's documentation in the browser (Swagger UI, served from here)."""
+        return docs.page(self.name)
+
+    @api("GET", "/docs/<name>", public=True,
+         content_types=("text/css", "text/javascript", "image/png"))
+    def docs_file(self, request, name):
+        """The documentation page's style sheet, scripts and icons."""
+        return docs.file(name)
 
     @api("GET", "/metrics", public=True, content_types=("text/plain",))
     def metrics(self, request):
