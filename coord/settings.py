@@ -7,6 +7,7 @@
     COORD_ENV                 "production" refuses to start without a tokens file
     COORD_MAX_WORKERS         concurrent workers per service, also the consumer prefetch
     EVENT_RETRY_DELAYS        seconds before each retry of a failing handler, e.g. "1,5,30"
+    WEBHOOK_*                 webhook delivery settings (notifications), passed through
 """
 import os
 
@@ -49,6 +50,8 @@ def nameko_config(service):
         "max_workers": int(os.environ.get("COORD_MAX_WORKERS", 50)),
         "OUTBOX_RELAY": os.environ.get("OUTBOX_RELAY", "on"),
     }
+    # Webhook delivery settings (services/notifications/webhooks.py) pass through as given.
+    config.update({key: value for key, value in os.environ.items() if key.startswith("WEBHOOK_")})
     if os.environ.get("EVENT_RETRY_DELAYS"):
         config["EVENT_RETRY_DELAYS"] = os.environ["EVENT_RETRY_DELAYS"]
     return config
