@@ -1,18 +1,17 @@
 """The Python client (clients/python) against the real services: every operation has a
 method, lists page, refusals are exceptions with the contract's code and fields, and only
 idempotent calls are sent again after a 503."""
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 import requests
 
 from coord.settings import SERVICES
-from coord_client import BadRequest, Conflict, Coord, Forbidden, ServiceUnreachable, Unauthorized
+from coord_client import (
+    BadRequest, Conflict, Coord, Forbidden, ServiceUnreachable, Unauthorized, Unavailable,
+)
 from coord_client.client import SERVICE_CLIENTS
 from coord_client.resources import Meeting, Registration, TravelCase
-from tests.support import COP2, free_port, wait_for
-from tests.travel_support import TICKET, confirmed, cop2_agreements, meeting_scheduled
+from tests.support import COP2, StubService, free_port, wait_for
+from tests.travel_support import TICKET, open_cases
 
 
 def client_for(services_by_name, tokens, organisation="mc", **kwargs):
@@ -41,11 +40,7 @@ def test_brs_lists_its_open_cases_page_by_page_and_tickets_one(services):
     travel = services.start("travel", TRAVEL_TODAY="2018-11-10")
     registration = services.start("registration")
     meeting_id = "5f0e7a52-4c3b-4b7c-9a43-2d7c8c1e0b01"
-    services.publish("registration", meeting_scheduled(meeting_id))
-    for envelope in cop2_agreements(meeting_id):
-        services.publish("support", envelope)
-    for number, region in enumerate(("africa", "grulac", "asia-pacific", "weog")):
-        services.publish("registration", confirmed(meeting_id, region, number))
+    open_cases(services, meeting_id, ("africa", "grulac", "asia-pacific", "weog"))
     running = {"travel": travel, "registration": registration}
     brs = client_for(running, services.tokens, "brs")
 
@@ -92,50 +87,15 @@ def test_refused_tokens_and_missing_services_are_errors_a_person_can_read(servic
     assert "connection refused" in str(unreachable.value)
 
 
-class FlakyService:
-    """A real HTTP server that answers 503 to the first `failures` requests, then 200."""
-
-    def __init__(self, failures):
-        self.failures = failures
-        self.requests = []
-        flaky = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self):
-                flaky.requests.append(self.command)
-                length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
-                failing = len(flaky.requests) <= flaky.failures
-                body = (b'{"error": {"code": "unavailable", "message": "Not yet.", '
-                        b'"fields": {}}}' if failing else b'{"id": "r1", "status": "ok"}')
-                self.send_response(503 if failing else 200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_reads_are_retried_after_a_503_and_posts_are_sent_once():
-    flaky = FlakyService(failures=2)
+    flaky = StubService([503, 503])
     try:
         client = Coord("t", {"registration": flaky.url}, retries=3, backoff=0.01)
         assert client.registration.get_registration("r1").status == "ok"
         assert flaky.requests == ["GET", "GET", "GET"]
         flaky.requests.clear()
-        with pytest.raises(Exception) as refused:
+        flaky.statuses = [503, 503]
+        with pytest.raises(Unavailable) as refused:
             client.registration.confirm("r1", funded=False)
         assert refused.value.status == 503
         assert flaky.requests == ["POST"]
