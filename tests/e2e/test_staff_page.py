@@ -1,8 +1,6 @@
 """The staff page in a real browser (headless Chromium from Debian's packages)."""
 from pathlib import Path
 
-import pytest
-
 from tests.notifications_support import SAMPLE
 from tests.support import nominate, schedule_meeting
 
