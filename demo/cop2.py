@@ -71,6 +71,7 @@ class Story:
         self.wait_seconds = wait_seconds
 
     def play(self):
+        self.wait_until_up()
         meeting = self.calendar()
         self.dsa_rate()
         self.agreements(meeting)
@@ -83,6 +84,20 @@ class Story:
         self.documents(meeting)
         say(f"COP-2 is on the staff page: http://{os.environ.get('COORD_HOST') or 'localhost'}"
             f":{os.environ.get('NOTIFICATIONS_PORT') or 8004}/")
+
+    def wait_until_up(self):
+        """Give services that are still starting (a fresh `make run`) time to come up."""
+        deadline = time.monotonic() + self.wait_seconds
+        for name, service in self.mc.services().items():
+            while True:
+                try:
+                    service.health()
+                    break
+                except CoordClientError:
+                    if time.monotonic() > deadline:
+                        raise
+                    say(f"waiting for {name} at {service.base_url} ...")
+                    time.sleep(2)
 
     def calendar(self):
         existing = {meeting.code: meeting for meeting in self.mc.registration.list_meetings(
