@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from coord.db import utcnow
 from coord.errors import Invalid, NotFound
-from coord.http import decode_cursor, page
+from coord.http import cursor_position, decode_cursor, page, utc_timestamp
 from services.notifications import webhooks
 from services.notifications.models import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -66,7 +66,7 @@ def deliveries(uow, caller, webhook_id, query):
     statement = select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
     if query.get("status"):
         statement = statement.where(WebhookDelivery.status == query["status"])
-    after = decode_cursor(query.get("cursor"), expected=list)
+    after = cursor_position(query.get("cursor"), utc_timestamp, str)
     if after:
         created, last_id = after
         statement = statement.where(
@@ -113,7 +113,7 @@ def deliver_due(unit_of_work, settings):
     stays open while a receiver is slow).
     """
     with unit_of_work() as uow:
-        claimed = _claim(uow, settings)
+        claimed = claim_due(uow, settings)
     if claimed:
         with ThreadPoolExecutor(max_workers=SENDERS) as pool:
             results = list(pool.map(lambda job: (job, _post(job, settings)), claimed))
@@ -123,7 +123,9 @@ def deliver_due(unit_of_work, settings):
     return len(claimed)
 
 
-def _claim(uow, settings):
+def claim_due(uow, settings):
+    """Due deliveries, leased to this sender: rows another sender's open transaction
+    holds are skipped, and a lease it took makes them not due."""
     now = utcnow()
     rows = uow.session.execute(
         select(WebhookDelivery, Webhook)

@@ -104,3 +104,26 @@ def test_a_wrong_address_a_refused_token_and_a_server_error_are_one_line_each(se
         assert code == 1 and out == ""
         assert err.count("\n") == 1 and err.startswith("coord: ") and expected in err
         assert "Traceback" not in err
+
+
+def test_operators_add_a_token_and_read_parked_events(services, coord, tmp_path):
+    from coord.auth import TokenRegistry
+
+    tokens_file = tmp_path / "tokens.yaml"
+    tokens_file.write_text("mc: []\n", encoding="utf-8")
+    code, out, err = coord("tokens", "new", "law", "--file", str(tokens_file))
+    assert code == 0, err
+    token = out.strip()
+    assert TokenRegistry.from_file(tokens_file).organisation_for(f"Bearer {token}") == "law"
+    assert token not in tokens_file.read_text(encoding="utf-8")
+
+    code, out, err = coord("dlq", "list", "notifications", "--json",
+                           env={"AMQP_URI": services.amqp_uri})
+    assert code == 1 and err.startswith("coord: Cannot read the parked events")
+    assert "Traceback" not in err and err.count("\n") == 1
+
+    services.start("notifications")  # declares its queues, dead-letter queue included
+    listed = wait_for(lambda: (lambda result: result[0] == 0 and result)(coord(
+        "dlq", "list", "notifications", "--json", env={"AMQP_URI": services.amqp_uri})),
+        message="the dead-letter queue")
+    assert json.loads(listed[1]) == []

@@ -9,6 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.integration.test_postgresql import postgresql_databases  # noqa: F401 (fixture)
+from coord.db import UnitOfWork, make_engine
+from services.notifications import webhook_usecases, webhooks
+from services.notifications.models import Base
 from tests.notifications_support import SAMPLE
 from tests.support import free_port, wait_for
 
@@ -158,19 +162,29 @@ def test_a_delivery_that_gives_up_marks_the_webhook_failing_until_redelivered(
         f"/webhooks/{webhook['id']}").json()["status"] == "active", message="active again")
 
 
-def test_a_pending_delivery_survives_a_restart_of_notifications(services, receiver_factory):
+def test_pending_deliveries_survive_a_restart_of_notifications(services, receiver_factory):
     receiver = receiver_factory(*["fail"] * 50)
     notifications = services.start("notifications", **FAST)
     webhook = subscribe(notifications, "mc", receiver.url, ["travel_case_opened"])
-    event = SAMPLE["travel_case_opened"].envelope()
-    services.publish("travel", event)
-    wait_for(lambda: receiver.received, message="a first, failed attempt")
-    notifications.stop()  # the delivery is still pending, in notifications' database
+    events = [SAMPLE["travel_case_opened"].envelope() for _ in range(2)]
+    for event in events:
+        services.publish("travel", event)
+    wait_for(lambda: len(receiver.received) >= 2, message="first, failed attempts")
+    notifications.stop()  # the deliveries are still pending, in notifications' database
     receiver.script.clear()
     notifications = services.start("notifications", **FAST)
-    wait_for(receiver.delivered, message="the delivery after the restart")
-    [delivery] = deliveries(notifications, "mc", webhook["id"])
-    assert delivery["event_id"] == event["event_id"] and delivery["status"] == "delivered"
+    wait_for(lambda: len(receiver.delivered()) == 2, message="deliveries after the restart")
+
+    def page(cursor=None):
+        return notifications.client.get(f"/webhooks/{webhook['id']}/deliveries", params={
+            "limit": 1, **({"cursor": cursor} if cursor else {})}).json()
+
+    first = page()
+    second = page(first["next_cursor"])
+    assert second["next_cursor"] is None
+    shown = first["items"] + second["items"]
+    assert {d["event_id"] for d in shown} == {event["event_id"] for event in events}
+    assert all(delivery["status"] == "delivered" for delivery in shown)
 
 
 @pytest.mark.parametrize("url, reason", [
@@ -188,3 +202,28 @@ def test_urls_that_are_not_http_or_point_inside_are_refused(services, url, reaso
     error = response.json()["error"]
     assert error["code"] == "webhook_url_refused" and reason in error["fields"]["url"][0]
     assert notifications.client.get("/webhooks", as_="brs").json()["items"] == []
+
+
+def test_two_senders_on_postgresql_never_claim_the_same_delivery(postgresql_databases):
+    engine = make_engine(postgresql_databases("notifications"))
+    settings = webhooks.Settings()
+    with UnitOfWork(engine, Base.metadata, "notifications") as uow:
+        webhook = webhook_usecases.create(
+            uow, "mc", {"url": "https://partner.example.org/in", "event_types": ["*"]},
+            webhooks.Settings(allow_private=True))
+        for _ in range(3):
+            webhook_usecases.enqueue(uow.session, SAMPLE["travel_case_opened"].envelope(),
+                                     settings)
+    first = UnitOfWork(engine, Base.metadata, "notifications")
+    second = UnitOfWork(engine, Base.metadata, "notifications")
+    try:
+        claimed_first = webhook_usecases.claim_due(first, settings)
+        claimed_second = webhook_usecases.claim_due(second, settings)  # while first is open
+    finally:
+        first.session.rollback()
+        second.session.rollback()
+        first.session.close()
+        second.session.close()
+        engine.dispose()
+    assert len(claimed_first) == 3 and webhook.id
+    assert claimed_second == []

@@ -1,9 +1,10 @@
 """`coord`: the services from a terminal, on the Python client.
 
 Tables for people, `--json` for scripts. The services are found through COORD_HOST and
-the <SERVICE>_PORT variables; the token is COORD_TOKEN, else the development tokens
-file `make run` writes (as `--as ORG`, default mc). A refusal, a service that cannot be
-reached or a server error prints one line and exits 1.
+the <SERVICE>_PORT variables (or the config file, see config.py); the token is
+COORD_TOKEN, else the development tokens file `make run` writes (as `--as ORG`, default
+mc). A refusal, a service that cannot be reached or a server error prints one line and
+exits 1.
 """
 import csv
 import hashlib
@@ -23,6 +24,7 @@ from coord_client.client import Coord
 from coord_client.errors import ApiError, CoordClientError
 
 console = Console()
+notes = Console(stderr=True)  # progress and remarks, so stdout stays data
 
 
 class Context:
@@ -250,7 +252,7 @@ def nominate(context, meeting, delegation, as_json):
     rows = list(csv.DictReader(io.StringIO(delegation.read())))
     registration = context.client.registration
     created, refused = [], []
-    with Progress(console=Console(stderr=True), disable=as_json) as progress:
+    with Progress(console=notes, disable=as_json) as progress:
         task = progress.add_task("Nominating", total=len(rows))
         for number, row in enumerate(rows, start=2):
             try:
@@ -299,8 +301,8 @@ def tokens_new(organisation, tokens_file):
     with open(tokens_file, "w", encoding="utf-8") as handle:
         yaml.safe_dump(digests, handle)
     click.echo(token)
-    console.print(f"Added to {tokens_file}; restart the services to use it. "
-                  "The token is not kept anywhere: store it now.", style="dim", stderr=True)
+    notes.print(f"Added to {tokens_file}; restart the services to use it. "
+                "The token is not kept anywhere: store it now.", style="dim")
 
 
 @cli.group()
@@ -308,17 +310,23 @@ def dlq():
     """Parked events of a consumer (operators; needs the broker)."""
 
 
-def _deadletter():
+def _parked_events(action, *args):
+    """Run a coord.deadletter function against the broker; a broker that cannot be
+    reached, or a queue that is not there, is one line like any other failure."""
     try:
+        import amqp
+        from kombu.exceptions import OperationalError
+
         from coord import deadletter
     except ImportError:
         raise CoordClientError("`coord dlq` runs in the project's environment "
                                "(.venv), next to the services.") from None
-    return deadletter
-
-
-def _amqp_uri():
-    return os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
+    uri = os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
+    try:
+        return getattr(deadletter, action)(uri, *args)
+    except (OSError, OperationalError, amqp.exceptions.AMQPError) as exc:
+        raise CoordClientError(f"Cannot read the parked events at "
+                               f"{uri.rsplit('@', 1)[-1]}: {exc}") from None
 
 
 @dlq.command("list")
@@ -327,7 +335,7 @@ def _amqp_uri():
 def dlq_list(service, as_json):
     """Events parked by SERVICE's handlers."""
     entries = [{key: value for key, value in entry.items() if key != "body"}
-               for entry in _deadletter().parked(_amqp_uri(), service)]
+               for entry in _parked_events("parked", service)]
     show(entries, [("event", lambda e: e["event_id"]), ("type", lambda e: e["type"]),
                    ("queue", lambda e: e["queue"]), ("attempts", lambda e: e["attempts"]),
                    ("reason", lambda e: e["reason"])], as_json, title=f"Parked in {service}")
@@ -338,7 +346,7 @@ def dlq_list(service, as_json):
 @click.option("--event-id", "event_ids", multiple=True, help="Only these (repeatable).")
 def dlq_replay(service, event_ids):
     """Send SERVICE's parked events back to their queues."""
-    count = _deadletter().replay(_amqp_uri(), service, set(event_ids))
+    count = _parked_events("replay", service, set(event_ids))
     console.print(f"replayed {count} event(s)")
 
 

@@ -140,7 +140,7 @@ class ServiceClient:
             return _events(self._transport.send(operation.method, url, stream=True,
                                                 headers=headers, **kwargs))
         response = self._transport.send(operation.method, url, headers=headers, **kwargs)
-        if accept and not accept.endswith("json") or returns is str:
+        if (accept and not accept.endswith("json")) or returns is str:
             return response.text
         if returns is bytes:
             return response.content
@@ -181,6 +181,9 @@ def _events(response):
             elif not line and data:
                 yield FeedEntry(json.loads("\n".join(data)))
                 data = []
+    except requests.RequestException as exc:
+        raise ServiceUnreachable(f"The stream from {_origin(response.url)} broke off "
+                                 f"({_reason(exc)}).") from None
     finally:
         response.close()
 
@@ -217,8 +220,9 @@ class Coord:
 
     @classmethod
     def from_environment(cls, organisation=None, environ=None, **kwargs):
-        """COORD_HOST, <SERVICE>_PORT and COORD_TOKEN (or the development tokens file)."""
-        environ = os.environ if environ is None else environ
+        """COORD_HOST, <SERVICE>_PORT and COORD_TOKEN (or the development tokens file),
+        over the config file's settings (config.py)."""
+        environ = config.environment(os.environ if environ is None else environ)
         return cls(config.token(environ, organisation), config.base_urls(environ), **kwargs)
 
     def services(self):

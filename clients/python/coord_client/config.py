@@ -6,6 +6,14 @@
     COORD_TOKEN           the plain token; else the development tokens file that `make run`
                           writes (COORD_TOKENS_PLAIN, default var/tokens.plain.yaml), as the
                           organisation COORD_ORG (default mc)
+
+The same settings can live in a YAML file, COORD_CONFIG (default ~/.config/coord.yaml),
+which the environment overrides:
+
+    host: coord.example.org
+    token: <plain token>
+    ports: {travel: 8002}
+    urls: {notifications: https://coord.example.org/notifications}
 """
 import os
 
@@ -16,6 +24,29 @@ from coord_client.errors import CoordClientError
 SERVICES = ("registration", "travel", "documents", "notifications", "support")
 DEFAULT_PORTS = dict(zip(SERVICES, (8001, 8002, 8003, 8004, 8005)))
 DEVELOPMENT_TOKENS = os.path.join("var", "tokens.plain.yaml")
+
+
+def environment(environ=os.environ):
+    """The settings: the config file's, overridden by the environment's."""
+    path = environ.get("COORD_CONFIG") or os.path.expanduser("~/.config/coord.yaml")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            values = yaml.safe_load(handle) or {}
+    except FileNotFoundError:
+        if environ.get("COORD_CONFIG"):
+            raise CoordClientError(f"COORD_CONFIG={path} does not exist.") from None
+        values = {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise CoordClientError(f"Cannot read the config file {path}: {exc}") from None
+    if not isinstance(values, dict):
+        raise CoordClientError(f"The config file {path} is not a mapping of settings.")
+    settings = {"COORD_HOST": values.get("host"), "COORD_TOKEN": values.get("token"),
+                "COORD_ORG": values.get("organisation")}
+    for service, port in (values.get("ports") or {}).items():
+        settings[f"{service.upper()}_PORT"] = str(port)
+    for service, url in (values.get("urls") or {}).items():
+        settings[f"COORD_URL_{service.upper()}"] = url
+    return {**{key: value for key, value in settings.items() if value}, **environ}
 
 
 def base_urls(environ=os.environ):
