@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from coord_client import Coord, CoordClientError
+from coord_client import ApiError, Coord, CoordClientError
 
 DATA = Path(__file__).resolve().parents[1] / "services" / "registration" / "data"
 MEETING = "COP-2"
@@ -52,6 +52,8 @@ DOCUMENTS = [
 STAGES = ["drafting", "submitted", "edited", "translated", "published"]
 TRANSLATIONS = ["fr", "es", "ar", "zh", "ru"]
 EMAIL_DOMAIN = "delegations.example.org"
+# Refusals that only mean a service has not yet heard that the meeting was scheduled.
+NOT_YET_KNOWN = {"unknown_meeting", "meeting_unknown"}
 
 
 def say(message):
@@ -99,6 +101,18 @@ class Story:
                     say(f"waiting for {name} at {service.base_url} ...")
                     time.sleep(2)
 
+    def once_known(self, call, *args, **kwargs):
+        """`call`, again after a pause while its service has not yet heard of the meeting
+        (the meeting_scheduled event is on its way)."""
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            try:
+                return call(*args, **kwargs)
+            except ApiError as exc:
+                if exc.code not in NOT_YET_KNOWN or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
     def calendar(self):
         existing = {meeting.code: meeting for meeting in self.mc.registration.list_meetings(
             limit=500)}
@@ -120,9 +134,9 @@ class Story:
         added = 0
         for provider, category, basis, regions in AGREEMENTS:
             if (provider, category) not in recorded:
-                self.mc.support.record_agreement(meeting_id=meeting.id, provider=provider,
-                                                 category=category, basis=basis,
-                                                 regions=regions)
+                self.once_known(self.mc.support.record_agreement, meeting_id=meeting.id,
+                                provider=provider, category=category, basis=basis,
+                                regions=regions)
                 added += 1
         say(f"agreements: {added} recorded")
 
@@ -179,7 +193,8 @@ class Story:
         tickets = payments = 0
         for case in cases:
             if case.status == "open" and not sample(case.registration_id + "ticket", 3):
-                self.client_for(case.travel_owner).travel.issue_ticket(
+                self.once_known(
+                    self.client_for(case.travel_owner).travel.issue_ticket,
                     case.id, carrier="Swiss", ticket_number=f"724-{case.id[:8]}",
                     fare={"amount": "1180.00", "currency": "USD"},
                     outbound_on="2018-11-18", return_on="2018-11-24")
@@ -237,8 +252,9 @@ class Story:
             meeting_id=meeting.id, limit=500)}
         moved = 0
         for kind, title, agenda_item, target in DOCUMENTS:
-            document = existing.get(title) or self.mc.documents.register_document(
-                meeting_id=meeting.id, kind=kind, title=title, agenda_item=agenda_item)
+            document = existing.get(title) or self.once_known(
+                self.mc.documents.register_document, meeting_id=meeting.id, kind=kind,
+                title=title, agenda_item=agenda_item)
             moved += self._advance(document, target)
         say(f"documents: {moved} step(s) taken")
 
