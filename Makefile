@@ -4,15 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 export AMQP_URI ?= amqp://guest:guest@localhost:5672/
 
-.PHONY: run test migrate seed bench clean fonts
+.PHONY: run test migrate seed demo bench clean fonts
 
 # Letters, lists and badges print every script with Debian's Noto fonts; the tests also
 # turn PDFs into pictures with pdftoppm (poppler-utils).
 FONTS := fonts-noto-core fonts-noto-cjk
 
-$(BIN)/.installed: requirements.txt
+# The services' dependencies, then the client package and its `coord` command (editable,
+# on the pinned dependencies above, so .venv/bin/coord follows the working tree).
+$(BIN)/.installed: requirements.txt clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e clients/python
 	touch $@
 
 $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
@@ -37,6 +40,10 @@ clean:
 
 seed: migrate
 	$(BIN)/python -m services.registration.seed
+
+# Against a running system (`make run` in another terminal): the COP-2 story, once.
+demo: $(BIN)/.installed
+	$(BIN)/python -m demo.cop2
 
 bench: migrate
 	$(BIN)/python bench/backbone.py

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from coord.db import UtcDateTime, make_engine, utcnow
 from coord.errors import Conflict, NotFound
+from coord.http import cursor_position, page, utc_timestamp
 
 MAIL_OUTBOX = "mail_outbox"
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
@@ -84,13 +85,22 @@ def mail_view(row):
             "sent_at": row.sent_at}
 
 
-def list_mails(session, table, *, status=None, about_id=None, limit=100):
-    statement = select(table).order_by(table.c.created_at.desc()).limit(limit)
-    if status:
-        statement = statement.where(table.c.status == status)
-    if about_id:
-        statement = statement.where(table.c.about_id == about_id)
-    return [mail_view(row) for row in session.execute(statement)]
+def list_mails(session, table, query):
+    """A page of the outbox, newest first (the contract's list: `limit`, `cursor`)."""
+    statement = select(table)
+    if query.get("status"):
+        statement = statement.where(table.c.status == query["status"])
+    if query.get("about_id"):
+        statement = statement.where(table.c.about_id == query["about_id"])
+    position = cursor_position(query["cursor"], utc_timestamp, str)
+    if position:
+        created_at, last_id = position
+        statement = statement.where((table.c.created_at < created_at) | (
+            (table.c.created_at == created_at) & (table.c.id < last_id)))
+    rows = session.execute(statement.order_by(table.c.created_at.desc(), table.c.id.desc())
+                           .limit(query["limit"] + 1))
+    return page([mail_view(row) for row in rows], query["limit"],
+                lambda mail: [mail["created_at"].isoformat(), mail["id"]])
 
 
 def resend(session, table, mail_id):

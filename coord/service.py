@@ -5,7 +5,9 @@ The OpenAPI document is built from the `@api` entrypoints themselves, from the s
 schema objects that validate requests, so it cannot drift from what the service does.
 """
 import re
+from importlib import resources
 
+import yaml
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
@@ -13,6 +15,7 @@ from nameko.extensions import DependencyProvider
 
 from werkzeug.wrappers import Response
 
+from coord import docs
 from coord.http import Api, api, json_response
 from coord.metrics import exposition
 
@@ -29,9 +32,27 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetailSchema, required=True)
 
 
-ERRORS = {"400": "Malformed or invalid request", "401": "No or unknown token",
-          "403": "Outside the organisation's rights", "404": "No such resource",
+ERRORS = {"400": "Malformed or invalid request (`malformed_json`, `unsupported_media_type`, "
+                 "`validation_failed` with `fields`, `invalid_characters`, `malformed_cursor`)",
+          "401": "No or unknown token (`unauthenticated`)",
+          "403": "Outside the organisation's rights (`forbidden`)",
+          "404": "No such resource (`not_found`)",
           "409": "Illegal state change, duplicate or quota"}
+
+COMMON_DESCRIPTION = """
+## For everyone
+
+- **Auth:** `Authorization: Bearer <token>`; the token names an organisation. `mc` (the
+  secretariat) may do everything; other organisations act on what they own.
+- **Errors:** `{"error": {"code", "message", "fields"}}`; each operation lists its codes.
+  Refusals come in this order: 401, 403, 400, then 404 / 409. A refused request changes
+  nothing and emits no event.
+- **Lists:** `{"items": [...], "next_cursor": ...}`; pass `cursor=<next_cursor>` for the
+  next page, `limit` up to 500.
+- **Values:** ids are UUIDs, times ISO 8601 UTC, dates `YYYY-MM-DD`, money
+  `{"amount": "1234.50", "currency": "USD"}`, countries ISO 3166-1 alpha-3.
+- **Clients:** the Python client and `coord` command in `clients/python` of the repository.
+"""
 
 
 class OpenApiDocument(DependencyProvider):
@@ -48,9 +69,11 @@ class OpenApiDocument(DependencyProvider):
 
 def build_document(container):
     service_cls = container.service_cls
+    notes = _api_notes(service_cls)
     spec = APISpec(
         title=f"{container.service_name} service", version=API_VERSION, openapi_version="3.0.3",
-        info={"description": (service_cls.__doc__ or "").strip()},
+        info={"description": (notes.get("description") or service_cls.__doc__ or "").strip()
+              + "\n" + COMMON_DESCRIPTION},
         plugins=[MarshmallowPlugin()],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
@@ -60,7 +83,9 @@ def build_document(container):
             (e for e in container.entrypoints if isinstance(e, Api)), key=lambda e: e.url):
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", entrypoint.url)
         for method in entrypoint.method.split(","):
-            operations.setdefault(path, {})[method.lower()] = _operation(entrypoint, path)
+            operation = _operation(entrypoint, path)
+            _annotate(operation, notes.get("operations", {}).get(entrypoint.method_name, {}))
+            operations.setdefault(path, {})[method.lower()] = operation
     for path, path_operations in operations.items():
         spec.path(path=path, operations=path_operations)
     return spec.to_dict()
@@ -107,6 +132,37 @@ def _operation(entrypoint, path):
     return operation
 
 
+def _api_notes(service_cls):
+    """The service's `api.yaml` beside its service.py: what the service is for and who may
+    call what (`description`), and per operationId a `description`, `request` and
+    `response` examples and the `errors` codes it can answer, by status."""
+    package = service_cls.__module__.rpartition(".")[0]
+    try:
+        text = resources.files(package).joinpath("api.yaml").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError, TypeError):
+        return {}
+    return yaml.safe_load(text) or {}
+
+
+def _annotate(operation, notes):
+    if notes.get("description"):
+        operation["description"] = notes["description"].strip()
+    if "request" in notes and "requestBody" in operation:
+        for media_type, content in operation["requestBody"]["content"].items():
+            content["example"] = notes["request"] if media_type.endswith("json") \
+                else notes.get("request_" + media_type.split("/")[-1], notes["request"])
+    success = next(status for status in operation["responses"] if status < "400")
+    content = operation["responses"][success].get("content", {})
+    if "response" in notes and "application/json" in content:
+        content["application/json"]["example"] = notes["response"]
+    for media_type, example in notes.get("examples", {}).items():
+        content.setdefault(media_type, {})["example"] = example
+    for status, codes in notes.get("errors", {}).items():
+        response = operation["responses"].setdefault(str(status), {
+            "description": "Refused", "content": {"application/json": {"schema": "Error"}}})
+        response["description"] += ": " + ", ".join(f"`{code}`" for code in codes)
+
+
 def _first_line(entrypoint):
     method = getattr(entrypoint.container.service_cls, entrypoint.method_name)
     return ((method.__doc__ or entrypoint.method_name).strip().splitlines() or [""])[0]
@@ -132,6 +188,17 @@ class ServiceBase:
     def openapi_json(self, request):
         """This document."""
         return json_response(self.openapi)
+
+    @api("GET", "/docs", public=True, content_types=("text/html",))
+    def docs(self, request):
+        """This API's documentation in the browser (Swagger UI, served from here)."""
+        return docs.page(self.name)
+
+    @api("GET", "/docs/<name>", public=True,
+         content_types=("text/css", "text/javascript", "image/png"))
+    def docs_file(self, request, name):
+        """The documentation page's style sheet, scripts and icons."""
+        return docs.file(name)
 
     @api("GET", "/metrics", public=True, content_types=("text/plain",))
     def metrics(self, request):

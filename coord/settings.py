@@ -8,6 +8,7 @@
     COORD_MAX_WORKERS         concurrent workers per service, also the consumer prefetch
     DATABASE_POOL_SIZE        database connections a process keeps (as many more under load)
     EVENT_RETRY_DELAYS        seconds before each retry of a failing handler, e.g. "1,5,30"
+    WEBHOOK_*                 webhook delivery settings (notifications), passed through
 """
 import os
 
@@ -51,6 +52,8 @@ def nameko_config(service):
         "DATABASE_POOL_SIZE": int(os.environ.get("DATABASE_POOL_SIZE", 10)),
         "OUTBOX_RELAY": os.environ.get("OUTBOX_RELAY", "on"),
     }
+    # Webhook delivery settings (services/notifications/webhooks.py) pass through as given.
+    config.update({key: value for key, value in os.environ.items() if key.startswith("WEBHOOK_")})
     if os.environ.get("EVENT_RETRY_DELAYS"):
         config["EVENT_RETRY_DELAYS"] = os.environ["EVENT_RETRY_DELAYS"]
     return config

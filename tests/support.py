@@ -2,7 +2,9 @@
 import importlib
 import json
 import socket
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 import yaml
@@ -158,3 +160,41 @@ def nominate(registration, meeting_id, number=0, **overrides):
     response = registration.client.post(f"/meetings/{meeting_id}/registrations", json=body)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+class StubService:
+    """A real HTTP server standing in for a service that fails: it answers its first
+    requests with `statuses` (and the contract's error body), then 200 with `body`.
+    `requests` lists the methods it received."""
+
+    def __init__(self, statuses, body=b'{"id": "r1", "status": "ok"}'):
+        self.statuses = list(statuses)
+        self.requests = []
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                stub.requests.append(self.command)
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status = stub.statuses.pop(0) if stub.statuses else 200
+                payload = body if status == 200 else json.dumps({"error": {
+                    "code": "stub_failure", "message": f"The stub answers {status}.",
+                    "fields": {}}}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -98,3 +98,13 @@ class EventTap:
 
     def close(self):
         self._connection.close()
+
+
+def open_cases(services, meeting_id, regions):
+    """Publish COP-2's schedule, agreements and one funded confirmation per region, as
+    registration and support would: travel opens a case for each."""
+    services.publish("registration", meeting_scheduled(meeting_id))
+    for envelope in cop2_agreements(meeting_id):
+        services.publish("support", envelope)
+    for number, region in enumerate(regions):
+        services.publish("registration", confirmed(meeting_id, region, number))

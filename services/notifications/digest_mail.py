@@ -9,6 +9,7 @@ import hashlib
 import secrets
 import uuid
 
+from coord.http import keyset_slice, page, utc_timestamp
 from sqlalchemy import select
 
 from coord.db import utcnow
@@ -64,11 +65,14 @@ def confirm_address(uow, caller, address_id, code):
     return entry
 
 
-def list_addresses(uow, caller):
-    statement = select(DigestAddress).order_by(DigestAddress.created_at)
+def list_addresses(uow, caller, query):
+    """A page of the caller's addresses, oldest first (mc: everyone's)."""
+    statement = select(DigestAddress)
     if caller != ORGANISER:
         statement = statement.where(DigestAddress.organisation == caller)
-    return {"items": uow.session.scalars(statement).all()}
+    rows = uow.session.scalars(keyset_slice(
+        statement, query, DigestAddress.created_at, DigestAddress.id, utc_timestamp)).all()
+    return page(rows, query["limit"], lambda row: [row.created_at.isoformat(), row.id])
 
 
 def _own_address(uow, caller, address_id):

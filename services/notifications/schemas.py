@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from marshmallow import Schema, fields, validate
 
 from coord.envelope import SubjectSchema
-from coord.http import PageQuery
+from coord.http import PageQuery, page_of
 from coord.vocabulary import ORGANISATIONS
 
 def subject_of(entry):
@@ -121,8 +121,7 @@ class DigestAddressSchema(Schema):
     confirmed_at = fields.AwareDateTime(allow_none=True)
 
 
-class DigestAddressListSchema(Schema):
-    items = fields.List(fields.Nested(DigestAddressSchema), required=True)
+DigestAddressListSchema = page_of(DigestAddressSchema)
 
 
 class DigestMailRunSchema(Schema):

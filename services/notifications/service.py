@@ -6,6 +6,7 @@ page that shows it all live.
 """
 from urllib.parse import urlencode
 
+from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 from werkzeug.wrappers import Response
 
@@ -14,22 +15,38 @@ from coord.db import utcnow
 from coord.errors import Conflict
 from coord.mail import Mailer
 from coord.events import subscribe
-from coord.http import api, page_of
+from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
-from services.notifications import atom, digest, digest_mail, page, stream, usecases
+from services.notifications import (
+    atom, digest, digest_mail, page, stream, usecases, webhook_usecases, webhooks,
+)
 from services.notifications.models import Base
 from services.notifications.schemas import (
     DigestAddressConfirmSchema, DigestAddressCreateSchema, DigestAddressListSchema,
     DigestAddressSchema, DigestMailRunSchema, AtomQuery, DigestQuery, DigestSchema, FeedEntrySchema, FeedQuery, StreamQuery,
     WaitingOverviewSchema,
 )
+from services.notifications.webhook_schemas import (
+    DeliveryListQuery, DeliverySchema, WebhookCreatedSchema, WebhookCreateSchema, WebhookSchema,
+)
+
+
+class WebhookSettings(DependencyProvider):
+    """How webhooks are sent (webhooks.Settings), read from the config at start-up."""
+
+    def setup(self):
+        self.settings = webhooks.Settings.from_config(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.settings
 
 
 class NotificationsService(ServiceBase):
     name = "notifications"
     db = Database(Base.metadata)
     mailer = Mailer(Base.metadata, digest_mail.no_attachments)
+    webhook_settings = WebhookSettings()
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
@@ -49,7 +66,8 @@ class NotificationsService(ServiceBase):
 
     def _record(self, envelope):
         with self.db.unit_of_work() as uow:
-            usecases.record(uow, envelope)
+            if usecases.record(uow, envelope) is not None:
+                webhook_usecases.enqueue(uow.session, envelope, self.webhook_settings)
 
     @api("GET", "/feed", query=FeedQuery, returns=page_of(FeedEntrySchema))
     def feed(self, request, caller, query):
@@ -115,11 +133,11 @@ class NotificationsService(ServiceBase):
         with self.db.unit_of_work() as uow:
             return digest_mail.confirm_address(uow, caller, address_id, body["code"])
 
-    @api("GET", "/digest-addresses", returns=DigestAddressListSchema)
-    def list_digest_addresses(self, request, caller):
+    @api("GET", "/digest-addresses", query=PageQuery, returns=DigestAddressListSchema)
+    def list_digest_addresses(self, request, caller, query):
         """The organisation's digest addresses (mc: everyone's)."""
         with self.db.unit_of_work() as uow:
-            return digest_mail.list_addresses(uow, caller)
+            return digest_mail.list_addresses(uow, caller, query)
 
     @api("POST", "/digest-mails", returns=DigestMailRunSchema)
     def send_digest_mails(self, request, caller):
@@ -149,6 +167,53 @@ class NotificationsService(ServiceBase):
     def staff_page_file(self, request, name):
         """The staff page's style sheet and script."""
         return page.static_file(name)
+
+    @api("POST", "/webhooks", body=WebhookCreateSchema, returns=WebhookCreatedSchema,
+         status=201)
+    def create_webhook(self, request, caller, body):
+        """Subscribe a URL to events; the answer shows the signing secret, this once."""
+        with self.db.unit_of_work() as uow:
+            webhook = webhook_usecases.create(uow, caller, body, self.webhook_settings)
+        return webhook
+
+    @api("GET", "/webhooks", query=PageQuery, returns=page_of(WebhookSchema))
+    def list_webhooks(self, request, caller, query):
+        """The calling organisation's webhooks."""
+        with self.db.unit_of_work() as uow:
+            return webhook_usecases.list_own(uow, caller, query)
+
+    @api("GET", "/webhooks/<webhook_id>", returns=WebhookSchema)
+    def get_webhook(self, request, caller, webhook_id):
+        """One of the calling organisation's webhooks."""
+        with self.db.unit_of_work() as uow:
+            return webhook_usecases.own(uow, caller, webhook_id)
+
+    @api("DELETE", "/webhooks/<webhook_id>", returns=WebhookSchema)
+    def delete_webhook(self, request, caller, webhook_id):
+        """Stop a webhook: nothing more is sent to it."""
+        with self.db.unit_of_work() as uow:
+            return webhook_usecases.delete(uow, caller, webhook_id)
+
+    @api("GET", "/webhooks/<webhook_id>/deliveries", query=DeliveryListQuery,
+         returns=page_of(DeliverySchema))
+    def list_deliveries(self, request, caller, webhook_id, query):
+        """Each delivery to a webhook, newest first, with every attempt's status and
+        latency."""
+        with self.db.unit_of_work() as uow:
+            return webhook_usecases.deliveries(uow, caller, webhook_id, query)
+
+    @api("POST", "/webhooks/<webhook_id>/deliveries/<delivery_id>/redeliver",
+         returns=DeliverySchema)
+    def redeliver(self, request, caller, webhook_id, delivery_id):
+        """Send a delivery again now (after an outage), with a fresh 24-hour deadline."""
+        with self.db.unit_of_work() as uow:
+            return webhook_usecases.redeliver(uow, caller, webhook_id, delivery_id,
+                                              self.webhook_settings)
+
+    @timer(interval=1)
+    def send_webhooks(self):
+        """POST every due delivery (the outbox of deliveries), then record the attempts."""
+        webhook_usecases.deliver_due(self.db.unit_of_work, self.webhook_settings)
 
 
 SERVICE = NotificationsService

@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate, val
 
 from coord import public
 from coord.corrections import patch_schema
-from coord.http import PageQuery
+from coord.http import PageQuery, page_of
 from coord.vocabulary import LANGUAGES, REGIONS
 from services.registration import domain
 from services.registration.domain import CATEGORIES, MEETING_KINDS, STATUSES
@@ -401,7 +401,7 @@ class CheckInCardSchema(Schema):
 
 # Mail
 
-class MailListQuery(Schema):
+class MailListQuery(PageQuery):
     status = one_of(("queued", "sent", "failed"))
     about_id = fields.String(metadata={"description": "e.g. a registration's id"})
 
@@ -422,7 +422,4 @@ class MailSchema(Schema):
     sent_at = fields.AwareDateTime(allow_none=True)
 
 
-class MailListSchema(Schema):
-    """The newest mails (at most 100), newest first."""
-
-    items = fields.List(fields.Nested(MailSchema), required=True)
+MailListSchema = page_of(MailSchema)

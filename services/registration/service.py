@@ -245,7 +245,7 @@ class RegistrationService(ServiceBase):
         """The mail outbox, newest first: what was sent, what waits and why (mc)."""
         require(caller, action="read the mail outbox")
         with self.db.unit_of_work() as uow:
-            return {"items": mail.list_mails(uow.session, MAIL_OUTBOX, **query)}
+            return mail.list_mails(uow.session, MAIL_OUTBOX, query)
 
     @api("POST", "/mails/<mail_id>/resend", returns=MailSchema)
     def resend_mail(self, request, caller, mail_id):

@@ -2,12 +2,15 @@
 cannot both hold, one wins and the other is refused, and only one event goes out."""
 import threading
 
-from tests.integration.test_postgresql import postgresql_databases  # noqa: F401 (fixture)
+import pytest
+
 from tests.support import nominate, schedule_meeting, wait_for
 from tests.support_support import agree, announce_meeting, ticket, usd
 from tests.travel_support import (
     TICKET, EventTap, confirmed, cop2_agreements, meeting_scheduled, withdrawn,
 )
+
+pytestmark = pytest.mark.parametrize("database_kind", ["postgresql"])
 
 
 def race(*requests):
@@ -22,9 +25,8 @@ def race(*requests):
     return sorted(statuses)
 
 
-def test_two_corrections_from_one_reading_cannot_both_apply(postgresql_databases, services):
-    registration = services.start("registration",
-                                  DATABASE_URL=postgresql_databases("registration"))
+def test_two_corrections_from_one_reading_cannot_both_apply(services):
+    registration = services.start("registration")
     nominee = nominate(registration, schedule_meeting(registration)["id"])
     path = f"/registrations/{nominee['id']}"
 
@@ -37,8 +39,8 @@ def test_two_corrections_from_one_reading_cannot_both_apply(postgresql_databases
     registration.stop()
 
 
-def test_two_settlements_of_everything_owed_cannot_both_pass(postgresql_databases, services):
-    support = services.start("support", DATABASE_URL=postgresql_databases("support"))
+def test_two_settlements_of_everything_owed_cannot_both_pass(services):
+    support = services.start("support")
     meeting_id, _ = announce_meeting(services, support)
     agree(support, meeting_id, "brs", "travel", "reimbursement", ["grulac"])
     services.publish("travel", ticket(meeting_id, "brs", "grulac", usd("800.00")))
@@ -54,9 +56,8 @@ def test_two_settlements_of_everything_owed_cannot_both_pass(postgresql_database
     support.stop()
 
 
-def test_two_refunds_of_one_ticket_cannot_both_be_recorded(postgresql_databases, services):
-    travel = services.start("travel", DATABASE_URL=postgresql_databases("travel"),
-                            TRAVEL_TODAY="2018-09-01")
+def test_two_refunds_of_one_ticket_cannot_both_be_recorded(services):
+    travel = services.start("travel", TRAVEL_TODAY="2018-09-01")
     tap = EventTap(services.amqp_uri, "travel")
     meeting_id = "cop2-race"
     confirmation = confirmed(meeting_id, "africa")

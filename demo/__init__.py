@@ -1,0 +1,1 @@
+"""`make demo`: stories played against a running system through the Python client."""
