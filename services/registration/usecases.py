@@ -193,15 +193,6 @@ def history(uow, kind, subject_id, query):
     return corrections.history(uow.session, CORRECTIONS, kind, subject_id, query)
 
 
-def _locked(uow, model, id_, name):
-    """The row, locked for the rest of the unit of work (on PostgreSQL), so of two
-    concurrent corrections the second sees the first's version."""
-    found = uow.session.scalar(select(model).where(model.id == id_).with_for_update())
-    if found is None:
-        raise NotFound(f"No {name} with id {id_}.")
-    return found
-
-
 def list_meetings(uow, query):
     statement = _filtered(select(Meeting), Meeting, query, "kind")
     if query.get("year"):

@@ -1,7 +1,7 @@
 """The check-in desk's page in a real browser: type (or scan) a badge code, see the
 person, check them in; a forged code is refused on screen."""
 from services.registration import badges
-from tests.e2e.test_staff_page import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.e2e.browser import ARTIFACTS
 from tests.registration_support import confirmed
 from tests.support import schedule_meeting
 

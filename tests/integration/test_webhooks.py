@@ -9,7 +9,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.integration.test_postgresql import postgresql_databases  # noqa: F401 (fixture)
 from coord.db import UnitOfWork, make_engine
 from services.notifications import webhook_usecases, webhooks
 from services.notifications.models import Base
@@ -209,8 +208,9 @@ def test_urls_that_are_not_http_or_point_inside_are_refused(services, url, reaso
     assert notifications.client.get("/webhooks", as_="brs").json()["items"] == []
 
 
-def test_two_senders_on_postgresql_never_claim_the_same_delivery(postgresql_databases):
-    engine = make_engine(postgresql_databases("notifications"))
+@pytest.mark.parametrize("database_kind", ["postgresql"])
+def test_two_senders_on_postgresql_never_claim_the_same_delivery(postgresql, database_kind):
+    engine = make_engine(postgresql("notifications"))
     settings = webhooks.Settings()
     with UnitOfWork(engine, Base.metadata, "notifications") as uow:
         webhook = webhook_usecases.create(
