@@ -34,6 +34,7 @@ import time  # noqa: E402
 import urllib.request  # noqa: E402
 
 from kombu import Connection  # noqa: E402
+from kombu.exceptions import OperationalError as BrokerUnavailable  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, iter_extensions  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
@@ -48,7 +49,9 @@ from coord.events import EventSubscriber  # noqa: E402
 log = logging.getLogger("coord.run")
 
 STOP_GRACE_SECONDS = 10
-DATABASE_WAIT_SECONDS = 60
+# How long a starting service waits for its broker and database (compose starts them
+# together; an orchestrator restarts a service that gave up).
+DEPENDENCY_WAIT_SECONDS = 60
 
 
 class RoleContainer(ServiceContainer):
@@ -103,6 +106,7 @@ def main(argv=None):
                 "would do nothing; run it as api.")
         database_at_release_revision(args.service, config["DATABASE_URL"],
                                      settings.migrate_at_start())
+        broker_reachable(config["AMQP_URI"])
     except settings.ConfigurationError as exc:
         log.error("%s", exc)
         return 2
@@ -150,23 +154,38 @@ def _consumes_events(service):
                for entrypoint in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ()))
 
 
-def database_at_release_revision(service, url, migrate):
-    """Wait (a bounded time) for a database server, then refuse to run on a database
-    behind this release's migrations, or bring it there when `migrate`."""
-    name = f"{service.upper()}_DATABASE_URL"
-    deadline = time.monotonic() + (0 if url.startswith("sqlite") else DATABASE_WAIT_SECONDS)
+def wait_for(name, value, check, seconds=DEPENDENCY_WAIT_SECONDS):
+    """Call `check()` until it stops raising (a broker or database still starting), for at
+    most `seconds`; then stop the service with one line naming the variable `name`."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            current, head = migrations.revisions(service, url)
-            break
-        except OperationalError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            return check()
+        except (OperationalError, BrokerUnavailable, OSError) as exc:
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
             if time.monotonic() > deadline:
                 raise settings.ConfigurationError(
-                    f"{name}={settings.without_password(url)!r} did not answer for "
-                    f"{DATABASE_WAIT_SECONDS}s ({reason}).") from exc
-            log.warning("database unreachable (%s); retrying", reason)
+                    f"{name}={settings.without_password(value)!r} did not answer for "
+                    f"{seconds}s ({reason}).") from exc
+            log.warning("%s unreachable (%s); retrying", name, reason)
             time.sleep(2)
+
+
+def broker_reachable(uri):
+    wait_for("AMQP_URI", uri, lambda: _connect_to_broker(uri))
+
+
+def _connect_to_broker(uri):
+    with Connection(uri, connect_timeout=5) as broker:
+        broker.ensure_connection(max_retries=1)
+
+
+def database_at_release_revision(service, url, migrate):
+    """Wait for the database server, then refuse to run on a database behind this
+    release's migrations, or bring it there when `migrate`."""
+    current, head = wait_for(f"{service.upper()}_DATABASE_URL", url,
+                             lambda: migrations.revisions(service, url),
+                             seconds=0 if url.startswith("sqlite") else DEPENDENCY_WAIT_SECONDS)
     if current == head:
         return
     if migrate:
@@ -192,8 +211,7 @@ def healthy(service, config):
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        with Connection(config["AMQP_URI"], connect_timeout=5) as broker:
-            broker.ensure_connection(max_retries=1)
+        _connect_to_broker(config["AMQP_URI"])
         return True
     except Exception as exc:  # any failure means unhealthy; say why in one line
         log.warning("unhealthy: %s", " ".join(str(exc).split())[:300])
