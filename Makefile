@@ -30,8 +30,10 @@ clean:
 # Offline image builds (closed networks): the wheels of every runtime dependency, made on
 # a machine with the index and the image's Python (3.11, x86-64 Linux), carried to the
 # build machine with the source; `make image` then builds without any index.
-wheelhouse: $(BIN)/.installed
+wheelhouse: wheels/.complete
+wheels/.complete: requirements.txt $(BIN)/.installed
 	$(BIN)/pip wheel --quiet -r requirements.txt -w wheels
+	touch $@
 
 BASE_IMAGE ?= python:3.11-slim
 IMAGE ?= coord-services:latest

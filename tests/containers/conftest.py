@@ -58,8 +58,7 @@ def image(engine):
     """The project's image, built offline from the local base and the wheelhouse."""
     if not _exists(engine, BASE_IMAGE):
         subprocess.run([os.path.join(ROOT, "deploy", "base-image.sh"), BASE_IMAGE], check=True)
-    if not os.path.isdir(os.path.join(ROOT, "wheels")):
-        subprocess.run(["make", "-C", ROOT, "wheelhouse"], check=True)
+    subprocess.run(["make", "-C", ROOT, "--quiet", "wheelhouse"], check=True)
     subprocess.run(["docker", "build", "--quiet", "--build-arg", f"BASE_IMAGE={BASE_IMAGE}",
                     "--build-arg", "PIP_INDEX=--no-index", "-t", IMAGE, ROOT],
                    check=True, stdout=subprocess.DEVNULL)
