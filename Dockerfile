@@ -10,8 +10,8 @@
 # Debian bookworm image with python3.11, python3-venv and python3-pip).
 ARG BASE_IMAGE=python:3.11-slim
 
-# Few layers on purpose: a storage driver without copy-on-write (vfs) copies the whole
-# file system for each one.
+# Few steps on purpose: a storage driver without copy-on-write (vfs) copies the whole
+# file system for each step, even one that only sets metadata.
 FROM ${BASE_IMAGE} AS build
 ARG PIP_INDEX=""
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -23,8 +23,7 @@ RUN python3 -m venv /app/venv \
  && mkdir -p /app/var/documents-files && chown -R 10001:10001 /app/var
 
 FROM ${BASE_IMAGE}
-# Ownership is kept from the build stage: the code is root's, only var/ is writable.
-COPY --from=build /app /app
+# Settings before the copy: they depend on nothing in the source, so a rebuild reuses them.
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PATH=/app/venv/bin:$PATH \
     COORD_ENV=production COORD_BIND=0.0.0.0 COORD_VAR_DIR=/app/var
 WORKDIR /app
@@ -34,3 +33,5 @@ USER 10001:10001
 CMD ["sh", "-c", "exec python -m coord.run \"$SERVICE\""]
 HEALTHCHECK --interval=10s --timeout=8s --start-period=30s --retries=3 \
   CMD ["sh", "-c", "exec python -m coord.run \"$SERVICE\" --healthcheck"]
+# Ownership is kept from the build stage: the code is root's, only var/ is writable.
+COPY --from=build /app /app
