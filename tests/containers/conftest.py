@@ -92,6 +92,8 @@ class Stack:
             **os.environ, "COORD_IMAGE": IMAGE, "COORD_TOKENS_PATH": str(tokens_path),
             "AMQP_URI": self.amqp_uri, "COORD_BIND": "127.0.0.1",
             "EVENT_RETRY_DELAYS": "0.5,1,2", "COMPOSE_PROJECT_NAME": self.name,
+            # A storage driver without copy-on-write (vfs) takes minutes to create a container.
+            "COMPOSE_HTTP_TIMEOUT": "900",
             **{f"{service.upper()}_DATABASE_URL": f"{POSTGRES}/{database}"
                for service, database in self.databases.items()},
             **{f"{service.upper()}_PORT": str(port) for service, port in self.ports.items()},

@@ -62,7 +62,7 @@ def test_cop2_flow_loses_nothing_when_a_worker_and_the_broker_connections_die(st
             # Every connection of the stack to the broker is cut: consumers and relays
             # reconnect (or their containers restart) and carry on.
             subprocess.run(["rabbitmqctl", "-q", "close_all_connections", "-p", stack.vhost,
-                            "fault drill"], check=True)
+                            "--limit", "1000", "fault drill"], check=True)
         request_id = first_confirmation if number == 0 else None
         call(stack, "POST", "registration", f"/registrations/{nominee['id']}/confirm",
              {"funded": True}, **({"X-Request-ID": request_id} if request_id else {}))
