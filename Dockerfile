@@ -31,7 +31,7 @@ WORKDIR /app
 USER 10001:10001
 # Checks its configuration and database revision (COORD_MIGRATE=1 migrates), then runs.
 CMD ["sh", "-c", "exec python -m coord.run \"$SERVICE\""]
-HEALTHCHECK --interval=10s --timeout=8s --start-period=30s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=30s --start-period=60s --retries=5 \
   CMD ["sh", "-c", "exec python -m coord.run \"$SERVICE\" --healthcheck"]
 # Ownership is kept from the build stage: the code is root's, only var/ is writable.
 COPY --from=build /app /app

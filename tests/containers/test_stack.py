@@ -5,10 +5,15 @@ import subprocess
 import uuid
 from collections import Counter
 
+import pytest
 import requests
 
 from tests.containers.conftest import WORKERS
 from tests.support import COP2, wait_for
+
+# Building the image and creating containers copies whole file systems on a storage driver
+# without copy-on-write: far beyond the suite's usual per-test limit on a busy machine.
+pytestmark = pytest.mark.timeout(3600)
 
 PARTICIPANTS = 12
 COUNTRIES = ("PER", "KEN", "MDA", "BRA", "IND", "GHA")
