@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export AMQP_URI ?= amqp://guest:guest@localhost:5672/
 
-.PHONY: run test migrate seed demo bench clean fonts
+.PHONY: run test migrate seed demo bench clean fonts wheelhouse image
 
 # Letters, lists and badges print every script with Debian's Noto fonts; the tests also
 # turn PDFs into pictures with pdftoppm (poppler-utils).
@@ -36,7 +36,21 @@ test: $(BIN)/.installed-test
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) var test-artifacts
+	rm -rf $(VENV) var test-artifacts wheels
+
+# Offline image builds (closed networks): the wheels of every runtime dependency, made on
+# a machine with the index and the image's Python (3.11, x86-64 Linux), carried to the
+# build machine with the source; `make image` then builds without any index.
+wheelhouse: wheels/.complete
+wheels/.complete: requirements.txt $(BIN)/.installed
+	$(BIN)/pip wheel --quiet -r requirements.txt -w wheels
+	touch $@
+
+BASE_IMAGE ?= python:3.11-slim
+IMAGE ?= coord-services:latest
+image:
+	docker build --build-arg BASE_IMAGE=$(BASE_IMAGE) \
+	  $(if $(wildcard wheels/*.whl),--build-arg PIP_INDEX=--no-index) -t $(IMAGE) .
 
 seed: migrate
 	$(BIN)/python -m services.registration.seed

@@ -7,6 +7,7 @@ handled `event_id` in the inbox table in the same transaction as their effect, s
 redelivered event is recognised and skipped.
 """
 import json
+import logging
 from datetime import datetime, timezone
 
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
+from coord import logs
 from coord.errors import Conflict
 
 OUTBOX = "outbox"
@@ -25,6 +27,8 @@ INBOX = "inbox"
 
 # PostgreSQL's SQLSTATEs for a transaction that lost a race it cannot wait out.
 _RACE_LOST_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+log = logging.getLogger(__name__)
 
 
 def utcnow():
@@ -167,7 +171,9 @@ class UnitOfWork:
 
     def emit(self, event):
         """Record an event to be published once this transaction commits."""
-        envelope = event.envelope(self._service)
+        envelope = event.envelope(self._service, correlation_id=logs.current_correlation_id())
+        log.info("recorded %s", envelope["type"],
+                 extra={"emitted_event_id": envelope["event_id"]})
         self._pending.append(envelope)
         self.session.execute(insert(self._outbox).values(
             event_id=envelope["event_id"], type=envelope["type"],

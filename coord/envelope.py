@@ -29,6 +29,8 @@ class EnvelopeSchema(Schema):
     owner = fields.String(required=True, allow_none=True, validate=validate.OneOf(ORGANISATIONS))
     subject = fields.Nested(SubjectSchema, required=True)
     data = fields.Dict(required=True)
+    # Added in v1.1, optional: the id of the request (or event chain) that caused this one.
+    correlation_id = fields.String(validate=validate.Length(min=1, max=128))
 
 
 ENVELOPE = EnvelopeSchema()
@@ -47,9 +49,10 @@ class Event:
     data: dict = field(default_factory=dict)
     version: int = 1
 
-    def envelope(self, producer, *, event_id=None, occurred_at=None):
-        """The JSON-ready envelope for this event, as published."""
-        return {
+    def envelope(self, producer, *, event_id=None, occurred_at=None, correlation_id=None):
+        """The JSON-ready envelope for this event, as published; `correlation_id` only
+        when the event was caused by a request or event that had one."""
+        envelope = {
             "event_id": str(event_id or uuid.uuid4()),
             "type": self.type,
             "version": self.version,
@@ -61,3 +64,6 @@ class Event:
             "subject": {"kind": self.subject_kind, "id": str(self.subject_id)},
             "data": self.data,
         }
+        if correlation_id:
+            envelope["correlation_id"] = correlation_id
+        return envelope

@@ -16,7 +16,7 @@ from nameko.amqp.publish import get_producer
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer
 
-from coord import topology
+from coord import logs, topology
 from coord.amqp import publish_raw
 from coord.envelope import ENVELOPE
 from coord.metrics import EVENTS_HANDLED
@@ -69,7 +69,8 @@ class EventSubscriber(Consumer):
             return
         try:
             self.container.spawn_worker(
-                self, (envelope,), {}, context_data=self.unpack_message_headers(message),
+                self, (envelope,), {},
+                context_data={**self.unpack_message_headers(message), **logs.context_of(envelope)},
                 handle_result=partial(self.handle_result, message))
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)

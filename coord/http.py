@@ -21,6 +21,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from coord import logs
 from coord.auth import TokenRegistry
 from coord.errors import (
     Conflict, CoordError, Forbidden, Invalid, NotFound, PreconditionFailed, Unauthenticated,
@@ -65,10 +66,26 @@ def json_response(body, status=200, headers=None):
 
 
 class JsonWsgiApp(WsgiApp):
-    """nameko's WSGI app, with unknown paths and methods answered in the contract's shape."""
+    """nameko's WSGI app, with unknown paths and methods answered in the contract's shape,
+    every request under a correlation id (the caller's `X-Request-ID` or a new one, sent
+    back in the response's `X-Request-ID`) and one access log line per request."""
 
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
+        request.correlation_id = logs.correlation_id_from(request.headers.get("X-Request-ID"))
+        with logs.correlation(request.correlation_id):
+            started = time.perf_counter()
+            rule, response = self._respond(request, environ)
+            response.headers["X-Request-ID"] = request.correlation_id
+            log.log(logging.DEBUG if rule in QUIET_RULES else logging.INFO,
+                    "%s %s %s", request.method, rule, response.status_code,
+                    extra={"method": request.method, "path": rule,
+                           "status": response.status_code,
+                           "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+        return response(environ, start_response)
+
+    def _respond(self, request, environ):
+        """(the matched URL rule, the response)."""
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
@@ -77,14 +94,29 @@ class JsonWsgiApp(WsgiApp):
             response = error_response(exc.code, code, exc.description or exc.name)
             if exc.code == 405:
                 response.headers["Allow"] = ", ".join(exc.valid_methods or ())
-            return response(environ, start_response)
+            return "-", response
         request.path_values = values
-        return provider.handle_request(request)(environ, start_response)
+        return provider.url, provider.handle_request(request)
+
+
+# Polled by orchestrators and Prometheus every few seconds: logged at DEBUG only.
+QUIET_RULES = ("/health", "/metrics")
 
 
 class JsonWebServer(WebServer):
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
+
+    def get_wsgi_server(self, *args, **kwargs):
+        """eventlet's own access log prints the raw request line, query string and all;
+        `JsonWsgiApp` logs each request instead (the URL rule, never the query)."""
+        server = super().get_wsgi_server(*args, **kwargs)
+        server.log_output = False
+        return server
+
+    def context_data_from_headers(self, request):
+        """The worker handling `request` works under the request's correlation id."""
+        return {"correlation_id": request.correlation_id}
 
 
 class Tokens(SharedExtension):

@@ -10,6 +10,8 @@ from importlib import resources
 
 from alembic import command, context
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
@@ -26,6 +28,19 @@ def alembic_config(service, url=None):
 
 def upgrade(service, url=None):
     command.upgrade(alembic_config(service, url), "head")
+
+
+def revisions(service, url=None):
+    """(the revision the database is at, None when empty; the revision this release needs)."""
+    config = alembic_config(service, url)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    engine = create_engine(url or settings.database_url(service), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+    return current, head
 
 
 def run_migrations(metadata):

@@ -78,26 +78,44 @@ class OutboxRelay:
                     self._amqp_uri.rsplit("@", 1)[-1], exc, interval)
 
     def publish_pending(self, publisher):
-        """Publish one batch of unpublished rows in order; returns how many went out."""
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                select(self._outbox.c.seq, self._outbox.c.event_id, self._outbox.c.type,
-                       self._outbox.c.payload)
-                .where(self._outbox.c.published_at.is_(None))
-                .order_by(self._outbox.c.seq).limit(self._batch_size)
-            ).all()
+        """Publish one batch of unpublished rows in order; returns how many went out.
+
+        On PostgreSQL the batch is claimed: its rows stay locked (`FOR UPDATE SKIP
+        LOCKED`) from the read until they are marked, so the relays of several processes
+        of one service each publish different rows. SQLite keeps its one connection free
+        while publishing: a process there is the only one, and so is its relay.
+        """
+        claim = self._engine.dialect.name == "postgresql"
+        pending = (select(self._outbox.c.seq, self._outbox.c.event_id, self._outbox.c.type,
+                          self._outbox.c.payload)
+                   .where(self._outbox.c.published_at.is_(None))
+                   .order_by(self._outbox.c.seq).limit(self._batch_size))
+        if claim:
+            with self._engine.begin() as connection:
+                rows = connection.execute(pending.with_for_update(skip_locked=True)).all()
+                self._publish(publisher, rows)
+                self._mark(connection, rows)
+        else:
+            with self._engine.connect() as connection:
+                rows = connection.execute(pending).all()
+            self._publish(publisher, rows)
+            with self._engine.begin() as connection:
+                self._mark(connection, rows)
+        return len(rows)
+
+    def _publish(self, publisher, rows):
         OUTBOX_BACKLOG.set(len(rows))
-        if not rows:
-            return 0
-        publisher.publish([(self._exchange.name, row.type, row.payload, row.event_id)
-                           for row in rows])
-        for row in rows:
-            EVENTS_PUBLISHED.labels(row.type).inc()
-        with self._engine.begin() as connection:
+        if rows:
+            publisher.publish([(self._exchange.name, row.type, row.payload, row.event_id)
+                               for row in rows])
+            for row in rows:
+                EVENTS_PUBLISHED.labels(row.type).inc()
+
+    def _mark(self, connection, rows):
+        if rows:
             connection.execute(
                 update(self._outbox).where(self._outbox.c.seq.in_([row.seq for row in rows]))
                 .values(published_at=utcnow()))
-        return len(rows)
 
 
 class Database(DependencyProvider):

@@ -4,6 +4,7 @@ Services subclass `ServiceBase` and define `name` and `db = Database(metadata)`.
 The OpenAPI document is built from the `@api` entrypoints themselves, from the same
 schema objects that validate requests, so it cannot drift from what the service does.
 """
+import logging
 import re
 from importlib import resources
 
@@ -17,9 +18,12 @@ from werkzeug.wrappers import Response
 
 from coord import docs
 from coord.http import Api, api, json_response
+from coord import logs
 from coord.metrics import exposition
 
 API_VERSION = "1.0.0"
+
+log = logging.getLogger(__name__)
 
 
 class ErrorDetailSchema(Schema):
@@ -168,10 +172,28 @@ def _first_line(entrypoint):
     return ((method.__doc__ or entrypoint.method_name).strip().splitlines() or [""])[0]
 
 
+class WorkContext(DependencyProvider):
+    """Every worker (HTTP request, event handler, timer) runs under its correlation id
+    (`coord.logs`), and a handled event leaves one log line."""
+
+    def worker_setup(self, worker_ctx):
+        worker_ctx.log_context = logs.worker_correlation(worker_ctx)
+        worker_ctx.log_context.__enter__()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        if exc_info is None and worker_ctx.data.get("event_id"):
+            log.info("handled %s", worker_ctx.data.get("event_type"))
+
+    def worker_teardown(self, worker_ctx):
+        worker_ctx.log_context.__exit__(None, None, None)
+
+
 class ServiceBase:
-    """Health and OpenAPI for a service that defines `name` and `db`."""
+    """Health, OpenAPI and the correlation id of every worker, for a service that defines
+    `name` and `db`."""
 
     openapi = OpenApiDocument()
+    work_context = WorkContext()
 
     @api("GET", "/health", public=True)
     def health(self, request):

@@ -1,20 +1,42 @@
-"""Process configuration from the environment (CONTRACT.md defaults).
+"""Process configuration from the environment (CONTRACT.md defaults), checked at start.
 
     AMQP_URI                  broker (default amqp://guest:guest@localhost:5672/)
     <SERVICE>_PORT            HTTP port (registration 8001 ... support 8005)
     <SERVICE>_DATABASE_URL    database (default SQLite at var/<service>.db)
-    COORD_TOKENS_FILE         YAML of organisation -> token digests
+    COORD_TOKENS_FILE         YAML of organisation -> token digests (a secret)
     COORD_ENV                 "production" refuses to start without a tokens file
+    COORD_ROLE                all (default) | api (HTTP, timers, outbox relay) |
+                              worker (event consumers only, no HTTP port)
+    COORD_MIGRATE             1: bring the database to the release's revision at start;
+                              otherwise a database behind it stops the service
     COORD_MAX_WORKERS         concurrent workers per service, also the consumer prefetch
     DATABASE_POOL_SIZE        database connections a process keeps (as many more under load)
     EVENT_RETRY_DELAYS        seconds before each retry of a failing handler, e.g. "1,5,30"
     WEBHOOK_*                 webhook delivery settings (notifications), passed through
+    OUTBOX_RELAY              on | off (the worker role never relays)
+
+A value that cannot be right stops the service at start with one line naming the
+variable (`ConfigurationError`), rather than failing on the first request or event.
 """
 import os
+import re
+from urllib.parse import urlsplit
+
+import yaml
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from coord.auth import TokenRegistry
+from coord.errors import Invalid
 
 SERVICES = ("registration", "travel", "documents", "notifications", "support")
 DEFAULT_PORTS = dict(zip(SERVICES, (8001, 8002, 8003, 8004, 8005)))
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
+ROLES = ("all", "api", "worker")
+
+
+class ConfigurationError(Exception):
+    """A variable or secret that is missing or malformed; the message names it."""
 
 
 def var_dir():
@@ -27,33 +49,128 @@ def database_url(service):
 
 
 def port(service):
-    return int(os.environ.get(f"{service.upper()}_PORT", DEFAULT_PORTS[service]))
+    return _integer(f"{service.upper()}_PORT", DEFAULT_PORTS[service], 1, 65535)
 
 
-class ConfigurationError(Exception):
-    pass
+def role():
+    value = os.environ.get("COORD_ROLE", "all")
+    if value not in ROLES:
+        raise ConfigurationError(f"COORD_ROLE={value!r} is not one of {', '.join(ROLES)}.")
+    return value
 
 
-def nameko_config(service):
-    """The nameko config dict for one service process."""
-    tokens_file = os.environ.get("COORD_TOKENS_FILE")
-    if os.environ.get("COORD_ENV") == "production" and not tokens_file:
+def migrate_at_start():
+    return _choice("COORD_MIGRATE", "0", {"0": False, "1": True})
+
+
+def without_password(url):
+    """A URL fit for a log line: the password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def _integer(name, default, minimum, maximum=None):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        bounds = f"{minimum}-{maximum}" if maximum is not None else f">= {minimum}"
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number ({bounds}).")
+    return value
+
+
+def _choice(name, default, choices):
+    raw = os.environ.get(name, default).strip().lower()
+    if raw not in choices:
         raise ConfigurationError(
-            "COORD_ENV=production needs COORD_TOKENS_FILE (organisation -> SHA-256 digests); "
-            "refusing to start without it.")
-    if tokens_file and not os.path.isfile(tokens_file):
-        raise ConfigurationError(f"COORD_TOKENS_FILE={tokens_file} does not exist.")
+            f"{name}={raw!r} is not one of {', '.join(sorted(choices))}.")
+    return choices[raw]
+
+
+def _amqp_uri():
+    uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+    parts = urlsplit(uri)
+    try:
+        parts.port  # noqa: B018 -- raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("amqp", "amqps", "pyamqp") or not parts.hostname:
+        raise ConfigurationError(
+            f"AMQP_URI={without_password(uri)!r} is not an amqp://user:password@host:port/vhost URI.")
+    return uri
+
+
+def _database_url(service):
+    name = f"{service.upper()}_DATABASE_URL"
+    url = database_url(service)
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        backend = None
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigurationError(
+            f"{name}={without_password(url)!r} is not a sqlite:/// or postgresql:// URL.")
+    return url
+
+
+def _tokens_file():
+    path = os.environ.get("COORD_TOKENS_FILE")
+    if not path:
+        if os.environ.get("COORD_ENV") == "production":
+            raise ConfigurationError(
+                "COORD_TOKENS_FILE is missing: COORD_ENV=production needs the tokens file "
+                "(organisation -> SHA-256 digests).")
+        return None
+    try:
+        TokenRegistry.from_file(path)
+    except OSError as exc:
+        raise ConfigurationError(f"COORD_TOKENS_FILE={path}: {exc.strerror}.") from exc
+    except (yaml.YAMLError, Invalid, AttributeError, TypeError) as exc:
+        raise ConfigurationError(
+            f"COORD_TOKENS_FILE={path} is not a map of organisation -> list of SHA-256 "
+            f"digests ({_one_line(exc)}).") from exc
+    return path
+
+
+def _retry_delays():
+    raw = os.environ.get("EVENT_RETRY_DELAYS")
+    if not raw:
+        return None
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*", raw):
+        raise ConfigurationError(
+            f"EVENT_RETRY_DELAYS={raw!r} is not a comma-separated list of seconds, e.g. 1,5,30.")
+    return raw
+
+
+def _one_line(exc):
+    return " ".join(str(exc).split())
+
+
+def nameko_config(service, role_=None):
+    """The nameko config dict for one service process; ConfigurationError names the first
+    variable that is missing or malformed."""
+    role_ = role_ or role()
+    relay = _choice("OUTBOX_RELAY", "on", {"on": "on", "off": "off"})
     config = {
-        "AMQP_URI": os.environ.get("AMQP_URI", DEFAULT_AMQP_URI),
+        "AMQP_URI": _amqp_uri(),
         "WEB_SERVER_ADDRESS": f"{os.environ.get('COORD_BIND', '0.0.0.0')}:{port(service)}",
-        "DATABASE_URL": database_url(service),
-        "COORD_TOKENS_FILE": tokens_file,
-        "max_workers": int(os.environ.get("COORD_MAX_WORKERS", 50)),
-        "DATABASE_POOL_SIZE": int(os.environ.get("DATABASE_POOL_SIZE", 10)),
-        "OUTBOX_RELAY": os.environ.get("OUTBOX_RELAY", "on"),
+        "DATABASE_URL": _database_url(service),
+        "COORD_TOKENS_FILE": _tokens_file(),
+        "max_workers": _integer("COORD_MAX_WORKERS", 50, 1),
+        "DATABASE_POOL_SIZE": _integer("DATABASE_POOL_SIZE", 10, 1),
+        "OUTBOX_RELAY": "off" if role_ == "worker" else relay,
+        "COORD_ROLE": role_,
     }
     # Webhook delivery settings (services/notifications/webhooks.py) pass through as given.
     config.update({key: value for key, value in os.environ.items() if key.startswith("WEBHOOK_")})
-    if os.environ.get("EVENT_RETRY_DELAYS"):
-        config["EVENT_RETRY_DELAYS"] = os.environ["EVENT_RETRY_DELAYS"]
+    retry_delays = _retry_delays()
+    if retry_delays:
+        config["EVENT_RETRY_DELAYS"] = retry_delays
     return config

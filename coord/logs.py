@@ -1,0 +1,97 @@
+"""JSON logs, one object a line, and the correlation id that ties a request to every event
+it causes.
+
+An HTTP request starts a correlation id (or takes the caller's `X-Request-ID`) and sends
+it back in the response's `X-Request-ID`. Every event a unit of work records carries it
+in the envelope's `correlation_id`; a consumer handling that event works under the same
+id, so the events it records carry it on. Every log line names the service, the level,
+the event being handled (`event_id`) and the `correlation_id`, so an operator can follow
+one confirmation from registration's log through travel, support and notifications.
+
+The ids live in context variables: eventlet's greenthreads are greenlets, and each greenlet
+has its own context, so two concurrent workers never see each other's ids.
+"""
+import contextlib
+import contextvars
+import logging
+import re
+import sys
+import uuid
+
+from pythonjsonlogger.json import JsonFormatter
+
+CORRELATION_ID = contextvars.ContextVar("correlation_id", default=None)
+EVENT_ID = contextvars.ContextVar("event_id", default=None)
+
+# What a caller's X-Request-ID may be: a uuid, a trace id, "conf-42"; anything else
+# (too long, spaces, control characters) is replaced, so no log line carries it.
+_ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}$")
+
+def new_correlation_id():
+    return str(uuid.uuid4())
+
+
+def correlation_id_from(request_id):
+    """The caller's X-Request-ID when it is a sensible id, else a new one."""
+    if request_id and _ACCEPTABLE_REQUEST_ID.match(request_id):
+        return request_id
+    return new_correlation_id()
+
+
+def current_correlation_id():
+    return CORRELATION_ID.get()
+
+
+@contextlib.contextmanager
+def correlation(correlation_id, event_id=None):
+    """Work under `correlation_id` (and the handled `event_id`) inside the block."""
+    tokens = (CORRELATION_ID.set(correlation_id), EVENT_ID.set(event_id))
+    try:
+        yield
+    finally:
+        EVENT_ID.reset(tokens[1])
+        CORRELATION_ID.reset(tokens[0])
+
+
+def worker_correlation(worker_ctx):
+    """The block a nameko worker runs in: under the correlation id its entrypoint put in
+    the context data (an HTTP request's, an event's), or a new one (a timer's run)."""
+    data = worker_ctx.data
+    return correlation(data.get("correlation_id") or new_correlation_id(), data.get("event_id"))
+
+
+def context_of(envelope):
+    """Worker context data for handling `envelope`: its correlation id (an envelope from a
+    producer without one starts a chain at its own event id) and the event's id."""
+    return {"correlation_id": envelope.get("correlation_id") or envelope["event_id"],
+            "event_id": envelope["event_id"], "event_type": envelope["type"]}
+
+
+class _Context(logging.Filter):
+    """Adds the service and the current ids to every record (explicit extras win)."""
+
+    def __init__(self, service):
+        super().__init__()
+        self.service = service
+
+    def filter(self, record):
+        record.service = self.service
+        if getattr(record, "correlation_id", None) is None:
+            record.correlation_id = CORRELATION_ID.get()
+        if getattr(record, "event_id", None) is None:
+            record.event_id = EVENT_ID.get()
+        return True
+
+
+def configure(service, level=logging.INFO, stream=None):
+    """Send every log record of this process to `stream` (stdout) as one JSON object a
+    line: time, service, level, logger, message, event_id, correlation_id, and any extras."""
+    handler = logging.StreamHandler(stream or sys.stdout)
+    handler.addFilter(_Context(service))
+    handler.setFormatter(JsonFormatter(
+        "{asctime}{service}{levelname}{name}{message}{event_id}{correlation_id}", style="{",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        json_ensure_ascii=False))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
