@@ -24,7 +24,9 @@ RUN python3 -m venv /app/venv \
 
 FROM ${BASE_IMAGE}
 # Settings before the copy: they depend on nothing in the source, so a rebuild reuses them.
-ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PATH=/app/venv/bin:$PATH \
+# PATH in full: an image made with `docker import` (deploy/base-image.sh) has none to extend.
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
+    PATH=/app/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     COORD_ENV=production COORD_BIND=0.0.0.0 COORD_VAR_DIR=/app/var
 WORKDIR /app
 # Noto fonts for letters, lists and badges in every script (Arabic, Chinese, Cyrillic,

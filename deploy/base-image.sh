@@ -19,5 +19,6 @@ debootstrap --variant=minbase --include=python3.11,python3-venv,python3-pip,ca-c
   bookworm "$root" >/dev/null
 # Debian marks its Python as managed by apt; the image installs into a venv anyway.
 rm -f "$root"/usr/lib/python3.11/EXTERNALLY-MANAGED
-tar -C "$root" -c . | docker import - "$image" >/dev/null
+tar -C "$root" -c . | docker import \
+  --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" - "$image" >/dev/null
 echo "$image imported"
