@@ -15,6 +15,7 @@ if docker image inspect "$image" >/dev/null 2>&1; then
 fi
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
+chmod 755 "$root"  # it becomes the image's /: mktemp's 0700 would lock out the non-root user
 debootstrap --variant=minbase --include=python3.11,python3-venv,python3-pip,ca-certificates,fonts-noto-core,fonts-noto-cjk \
   bookworm "$root" >/dev/null
 # Debian marks its Python as managed by apt; the image installs into a venv anyway.
