@@ -193,7 +193,7 @@ def correct_document(uow, caller, document_id, changes, if_match, today):
     into the past makes it late at once."""
     require(caller, action="correct documents")
     document = uow.session.scalar(
-        select(Document).where(Document.id == document_id).with_for_update())
+        select(Document).where(Document.id == document_id).with_for_update(of=Document))
     if document is None:
         raise NotFound(f"No document with id {document_id}.")
     corrections.check_if_match(if_match, document.version, "document")

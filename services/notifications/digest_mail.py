@@ -87,7 +87,7 @@ def send_daily_digests(uow, now):
     something waits on its organisation. Returns how many mails were queued."""
     today, queued, digests = now.date(), 0, {}
     for entry in uow.session.scalars(select(DigestAddress).where(
-            DigestAddress.status == CONFIRMED).with_for_update()):
+            DigestAddress.status == CONFIRMED).with_for_update(of=DigestAddress)):
         if entry.last_sent_on == today:
             continue
         if entry.organisation not in digests:

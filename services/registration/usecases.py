@@ -274,7 +274,7 @@ def _locked_meeting(uow, meeting_id):
     """The meeting, its row locked (PostgreSQL) so that concurrent nominations take
     reference numbers one after the other."""
     meeting = uow.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id).with_for_update())
+        select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
     if meeting is None:
         raise NotFound(f"No meeting with id {meeting_id}.")
     return meeting
@@ -731,7 +731,7 @@ def close_side_event(uow, caller, side_event_id, action):
     """The organiser (or mc) says an accepted side event was held, or is cancelled; a
     cancelled one no longer holds its room (only accepted ones do)."""
     side_event = uow.session.scalar(
-        select(SideEvent).where(SideEvent.id == side_event_id).with_for_update())
+        select(SideEvent).where(SideEvent.id == side_event_id).with_for_update(of=SideEvent))
     if side_event is None:
         raise NotFound(f"No side event with id {side_event_id}.")
     require(caller, side_event.organiser_code or ORGANISER,
@@ -745,7 +745,7 @@ def close_side_event(uow, caller, side_event_id, action):
 def _place(uow, side_event, decision):
     # Locks the meeting's row (PostgreSQL) so two acceptances into one room queue up.
     meeting = uow.session.scalar(
-        select(Meeting).where(Meeting.id == side_event.meeting_id).with_for_update())
+        select(Meeting).where(Meeting.id == side_event.meeting_id).with_for_update(of=Meeting))
     starts_at, ends_at = side_event.preferred_starts_at, side_event.preferred_ends_at
     if "starts_at" in decision:  # another slot than the one asked for (checked then)
         starts_at, ends_at = decision["starts_at"], decision["ends_at"]

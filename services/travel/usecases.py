@@ -220,7 +220,7 @@ def _locked_meeting(uow, meeting_id, code=None):
     handlers of one meeting's events run one after the other (on PostgreSQL; SQLite
     runs every unit of work one at a time anyway)."""
     meeting = uow.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id).with_for_update())
+        select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
     if meeting is None:
         meeting = Meeting(id=meeting_id)
         uow.session.add(meeting)
@@ -239,7 +239,7 @@ def _case_of_registration(uow, registration_id):
     issues the ticket."""
     return uow.session.scalar(
         select(TravelCase).where(TravelCase.registration_id == registration_id)
-        .with_for_update().execution_options(populate_existing=True))
+        .with_for_update(of=TravelCase).execution_options(populate_existing=True))
 
 
 # The DSA entitlement.
@@ -392,7 +392,7 @@ def notice_overdue_cases(unit_of_work, today):
     for case_id in late:
         with unit_of_work() as uow:
             case = uow.session.scalar(select(TravelCase).where(
-                TravelCase.id == case_id).with_for_update())
+                TravelCase.id == case_id).with_for_update(of=TravelCase))
             meeting = uow.session.get(Meeting, case.meeting_id)
             if case.overdue_stated or not domain.is_overdue(
                     case.status, meeting.starts_on, today):
