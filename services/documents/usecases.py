@@ -192,10 +192,7 @@ def correct_document(uow, caller, document_id, changes, if_match, today):
     (`document_updated`); a due date moved past today clears its lateness, one moved
     into the past makes it late at once."""
     require(caller, action="correct documents")
-    document = uow.session.scalar(
-        select(Document).where(Document.id == document_id).with_for_update(of=Document))
-    if document is None:
-        raise NotFound(f"No document with id {document_id}.")
+    document = get_document(uow, document_id, lock=True)
     corrections.check_if_match(if_match, document.version, "document")
     corrections.check_correctable(changes, DOCUMENT_CORRECTABLE, "document")
     if document.status == domain.PUBLISHED:

@@ -273,11 +273,7 @@ def _registered_emails(uow, meeting, emails):
 def _locked_meeting(uow, meeting_id):
     """The meeting, its row locked (PostgreSQL) so that concurrent nominations take
     reference numbers one after the other."""
-    meeting = uow.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
-    if meeting is None:
-        raise NotFound(f"No meeting with id {meeting_id}.")
-    return meeting
+    return _locked(uow, Meeting, meeting_id, "meeting")
 
 
 def _next_number(uow, meeting):
@@ -730,10 +726,7 @@ def decide_side_event(uow, caller, side_event_id, decision):
 def close_side_event(uow, caller, side_event_id, action):
     """The organiser (or mc) says an accepted side event was held, or is cancelled; a
     cancelled one no longer holds its room (only accepted ones do)."""
-    side_event = uow.session.scalar(
-        select(SideEvent).where(SideEvent.id == side_event_id).with_for_update(of=SideEvent))
-    if side_event is None:
-        raise NotFound(f"No side event with id {side_event_id}.")
+    side_event = _locked(uow, SideEvent, side_event_id, "side event")
     require(caller, side_event.organiser_code or ORGANISER,
             action=f"say whether the side event \"{side_event.title}\" was held")
     side_event.status = domain.close_side_event(side_event.status, action)

@@ -391,8 +391,7 @@ def notice_overdue_cases(unit_of_work, today):
     told = 0
     for case_id in late:
         with unit_of_work() as uow:
-            case = uow.session.scalar(select(TravelCase).where(
-                TravelCase.id == case_id).with_for_update(of=TravelCase))
+            case = _case(uow, case_id, lock=True)
             meeting = uow.session.get(Meeting, case.meeting_id)
             if case.overdue_stated or not domain.is_overdue(
                     case.status, meeting.starts_on, today):
