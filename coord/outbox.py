@@ -1,7 +1,8 @@
 """The outbox relay and the `Database` dependency that owns it.
 
-The relay publishes outbox rows in commit order with publisher confirms, then marks them
-published. It wakes as soon as a unit of work commits events, and also polls, so rows left
+The relay publishes outbox rows in commit order with publisher confirms, then marks
+published exactly the rows the broker confirmed; a row it refused (nack) stays unpublished
+and goes out again on a later pass. It wakes as soon as a unit of work commits events, and also polls, so rows left
 unpublished by a crash (committed, never published) go out when the process comes back.
 A crash after publishing but before marking resends those rows: consumers' inboxes absorb
 the duplicates (at-least-once, idempotent consumers).
@@ -18,7 +19,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from coord import topology
-from coord.amqp import BatchPublisher, BrokerProbe
+from coord.amqp import BatchPublisher, BrokerProbe, Outgoing
 from coord.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from coord.db import OUTBOX, UnitOfWork, make_engine, utcnow
 
@@ -78,7 +79,9 @@ class OutboxRelay:
                     self._amqp_uri.rsplit("@", 1)[-1], exc, interval)
 
     def publish_pending(self, publisher):
-        """Publish one batch of unpublished rows in order; returns how many went out.
+        """Publish one batch of unpublished rows in order; returns how many the broker
+        confirmed (a batch it refused in part does not make the relay spin: it waits for
+        its next pass).
 
         On PostgreSQL the batch is claimed: its rows stay locked (`FOR UPDATE SKIP
         LOCKED`) from the read until they are marked, so the relays of several processes
@@ -93,28 +96,36 @@ class OutboxRelay:
         if claim:
             with self._engine.begin() as connection:
                 rows = connection.execute(pending.with_for_update(skip_locked=True)).all()
-                self._publish(publisher, rows)
-                self._mark(connection, rows)
+                confirmed = self._publish(publisher, rows)
+                self._mark(connection, confirmed)
         else:
             with self._engine.connect() as connection:
                 rows = connection.execute(pending).all()
-            self._publish(publisher, rows)
+            confirmed = self._publish(publisher, rows)
             with self._engine.begin() as connection:
-                self._mark(connection, rows)
-        return len(rows)
+                self._mark(connection, confirmed)
+        return len(confirmed)
 
     def _publish(self, publisher, rows):
+        """Publish `rows`; returns the seqs the broker confirmed."""
         OUTBOX_BACKLOG.set(len(rows))
-        if rows:
-            publisher.publish([(self._exchange.name, row.type, row.payload, row.event_id)
-                               for row in rows])
-            for row in rows:
-                EVENTS_PUBLISHED.labels(row.type).inc()
+        if not rows:
+            return []
+        types = {row.seq: row.type for row in rows}
+        confirmed, refused = publisher.publish([
+            Outgoing(row.seq, self._exchange.name, row.type, row.payload, row.event_id)
+            for row in rows])
+        for seq in confirmed:
+            EVENTS_PUBLISHED.labels(types[seq]).inc()
+        if refused:
+            log.warning("the broker refused %s of %s event(s); they stay in the outbox and "
+                        "go again", len(refused), len(rows))
+        return confirmed
 
-    def _mark(self, connection, rows):
-        if rows:
+    def _mark(self, connection, seqs):
+        if seqs:
             connection.execute(
-                update(self._outbox).where(self._outbox.c.seq.in_([row.seq for row in rows]))
+                update(self._outbox).where(self._outbox.c.seq.in_(seqs))
                 .values(published_at=utcnow()))
 
 
