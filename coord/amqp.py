@@ -2,6 +2,7 @@
 cover: the outbox relay's confirmed publishes, the moves of a message to a retry or
 dead-letter queue, and an operator's replay."""
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -30,18 +31,8 @@ class PublishRefused(ConnectionError):
     """The broker nacked the message, or returned it as unroutable (mandatory)."""
 
 
-def confirmed_connection(amqp_uri, **kwargs):
-    """A connection whose publishes wait for the broker's confirm (persisted, routed)."""
-    return Connection(amqp_uri, transport_options={"confirm_publish": True}, **kwargs)
-
-
-def publish_raw(producer, body, *, routing_key, exchange="", headers=None, message_id=None):
-    """Publish an already-encoded JSON body, persistent; returns once the broker confirms."""
-    producer.publish(
-        body, exchange=exchange, routing_key=routing_key, headers=headers or {},
-        content_type=JSON, content_encoding="utf-8", delivery_mode=2, message_id=message_id,
-        retry=True, retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
-    )
+class NoSuchQueue(PublishRefused):
+    """A mandatory message the broker returned: no queue was bound for it."""
 
 
 class BrokerProbe:
@@ -143,10 +134,11 @@ class BatchPublisher:
         self._send(message, mandatory=True)
         self._wait()
         confirmed, _refused = self._tracker.take()
-        if not confirmed or self._returned:
-            raise PublishRefused(
-                f"the broker refused a message for {message.exchange or '(default)'}"
-                f"/{message.routing_key}" + (" (no such queue)" if self._returned else ""))
+        destination = f"{message.exchange or '(default exchange)'}/{message.routing_key}"
+        if self._returned:
+            raise NoSuchQueue(f"no queue takes messages for {destination}")
+        if not confirmed:
+            raise PublishRefused(f"the broker refused a message for {destination}")
 
     def close(self):
         try:
@@ -174,3 +166,64 @@ class BatchPublisher:
     def _on_return(self, exc, exchange, routing_key, message):
         # RabbitMQ sends basic.return before the ack of the same (unroutable) message.
         self._returned = True
+
+
+class MandatoryPublisher:
+    """Confirmed, mandatory publishes one at a time over one kept connection, shared by a
+    consumer's workers (moves to retry and dead-letter queues, replays).
+
+    A message the broker returns for want of a queue makes it call `declare(channel)`
+    once and try again; any other failure drops the connection (the next publish opens a
+    new one) and is raised for the caller to decide.
+    """
+
+    def __init__(self, amqp_uri, declare=None):
+        self._amqp_uri = amqp_uri
+        self._declare = declare
+        self._lock = threading.Lock()
+        self._connection = None
+        self._publisher = None
+
+    def publish(self, message):
+        with self._lock:
+            try:
+                publisher = self._open()
+                try:
+                    publisher.publish_mandatory(message)
+                except NoSuchQueue:
+                    if self._declare is None:
+                        raise
+                    self._declare(self._connection.default_channel)
+                    publisher.publish_mandatory(message)
+            except Exception:
+                self._close()
+                raise
+
+    def declare(self):
+        """Run `declare(channel)` now (at start, before any publish needs it)."""
+        with self._lock:
+            try:
+                self._open()
+                self._declare(self._connection.default_channel)
+            except Exception:
+                self._close()
+                raise
+
+    def close(self):
+        with self._lock:
+            self._close()
+
+    def _open(self):
+        if self._publisher is None:
+            self._connection = Connection(self._amqp_uri, connect_timeout=5)
+            self._connection.connect()
+            self._publisher = BatchPublisher(self._connection)
+        return self._publisher
+
+    def _close(self):
+        connection, self._connection, self._publisher = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # a connection that already died has nothing left to close
+                pass

@@ -14,7 +14,7 @@ import sys
 from kombu import Connection
 
 from coord import topology
-from coord.amqp import confirmed_connection, publish_raw
+from coord.amqp import MandatoryPublisher, Outgoing
 from coord.events import ATTEMPT, QUEUE, REASON
 
 
@@ -37,9 +37,9 @@ def replay(amqp_uri, service, event_ids=None):
     """Send parked messages (all, or those with the given event ids) back; returns count."""
     queue = topology.dead_letter_queue_name(service)
     replayed = 0
-    with confirmed_connection(amqp_uri) as connection:
+    publisher = MandatoryPublisher(amqp_uri)
+    with Connection(amqp_uri) as connection:
         channel = connection.channel()
-        producer = connection.Producer(channel)
         keep = []
         while True:
             message = channel.basic_get(queue, no_ack=False)
@@ -51,11 +51,12 @@ def replay(amqp_uri, service, event_ids=None):
                 continue
             headers = {k: v for k, v in (message.headers or {}).items()
                        if k not in (ATTEMPT, QUEUE, REASON)}
-            publish_raw(producer, message.body, routing_key=entry["queue"], headers=headers,
-                        message_id=message.properties.get("message_id"))
+            publisher.publish(Outgoing(None, "", entry["queue"], message.body, headers=headers,
+                                       message_id=message.properties.get("message_id")))
             channel.basic_ack(message.delivery_tag)
             replayed += 1
         channel.close()  # what was not replayed goes back to the dead-letter queue
+    publisher.close()
     return replayed
 
 

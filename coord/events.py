@@ -5,19 +5,25 @@ failure sends the message to the next delay queue of its subscription (growing d
 bounded count), and after the last attempt, or at once when the message is not a valid
 envelope, parks it in the service's dead-letter queue with the reason. The original is
 acked only after the move is confirmed by the broker, so a crash in between redelivers.
+
+Each subscriber declares its own queue, retry queues and dead-letter queue when it starts
+(and again should a move find one missing), so its moves never depend on another
+process having declared them. A move is published with confirms and `mandatory`; when it
+fails (a broker blip), the message is requeued, never dropped, and the service lives on.
 """
 import json
 import logging
 import traceback
 from functools import partial
 
+import eventlet
+
 from marshmallow import ValidationError
-from nameko.amqp.publish import get_producer
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer
 
 from coord import logs, topology
-from coord.amqp import publish_raw
+from coord.amqp import MandatoryPublisher, Outgoing
 from coord.envelope import ENVELOPE
 from coord.metrics import EVENTS_HANDLED
 from coord.outbox import retry_delays
@@ -27,6 +33,10 @@ log = logging.getLogger(__name__)
 ATTEMPT = "x-coord-attempt"
 QUEUE = "x-coord-queue"
 REASON = "x-coord-reason"
+
+# A failed move requeues the message after this pause, so a broker that keeps refusing
+# moves is not asked again in a tight loop.
+MOVE_FAILED_PAUSE = 1.0
 
 
 class MalformedEvent(Exception):
@@ -55,11 +65,31 @@ class EventSubscriber(Consumer):
         super().__init__(queue=None, **kwargs)
 
     def setup(self):
-        sub = topology.subscription(self.container.service_name, self.source)
-        self.queue = topology.consumer_queue(sub)
+        self.queue = topology.consumer_queue(self._subscription())
         self.retry_delays = retry_delays(self.container.config)
         self.dead_letter_queue = topology.dead_letter_queue_name(self.container.service_name)
+        self.mover = MandatoryPublisher(self.container.config["AMQP_URI"],
+                                        declare=self.declare_topology)
         super().setup()
+
+    def start(self):
+        try:
+            self.mover.declare()
+        except Exception as exc:  # the broker is away: the first move declares it instead
+            log.warning("%s could not declare its queues at start (%s); its first move "
+                        "will", self.queue.name, exc)
+        super().start()
+
+    def stop(self):
+        super().stop()
+        self.mover.close()
+
+    def declare_topology(self, channel):
+        """This subscription's queue, retry queues and dead-letter queue."""
+        topology.declare_subscription(channel, self._subscription(), self.retry_delays)
+
+    def _subscription(self):
+        return topology.subscription(self.container.service_name, self.source)
 
     def handle_message(self, body, message):
         try:
@@ -97,13 +127,23 @@ class EventSubscriber(Consumer):
                    reason=f"body is not JSON: {exc}")
 
     def _move(self, message, destination, *, attempt, reason):
-        outcome = "dead_lettered" if destination == self.dead_letter_queue else "retried"
-        EVENTS_HANDLED.labels(self.queue.name, outcome).inc()
+        """Publish `message` to `destination` (confirmed, mandatory), then ack it; when the
+        move fails, requeue it instead, so it is neither lost nor fatal to the service."""
         headers = dict(message.headers or {})
         headers.update({ATTEMPT: attempt, QUEUE: self.queue.name, REASON: reason[:1000]})
-        with get_producer(self.container.config["AMQP_URI"]) as producer:
-            publish_raw(producer, message.body, routing_key=destination, headers=headers,
-                        message_id=message.properties.get("message_id"))
+        try:
+            self.mover.publish(Outgoing(
+                None, "", destination, message.body,
+                message_id=message.properties.get("message_id"), headers=headers))
+        except Exception as exc:  # any failure to move: the broker still holds the message
+            log.warning("%s could not move %s to %s (%s); requeued", self.queue.name,
+                        _describe(message), destination, exc)
+            EVENTS_HANDLED.labels(self.queue.name, "move_failed").inc()
+            eventlet.sleep(MOVE_FAILED_PAUSE)
+            self.queue_consumer.requeue_message(message)
+            return
+        outcome = "dead_lettered" if destination == self.dead_letter_queue else "retried"
+        EVENTS_HANDLED.labels(self.queue.name, outcome).inc()
         self.queue_consumer.ack_message(message)
 
 

@@ -1,4 +1,5 @@
-"""The broker topology, declared in full by every service at start-up.
+"""The broker topology: declared in full by every relay at start-up, and each consumer
+declares its own subscriptions' queues.
 
 Names, for a consumer service C of source service S:
 - `S.events`: S's topic exchange (nameko's naming); routing key = event type.
@@ -68,21 +69,35 @@ def consumer_queue(sub):
     )
 
 
+def retry_queue(sub, delay_seconds):
+    """A delay queue: a message waits out the TTL, then goes back to the consumer queue."""
+    return Queue(
+        retry_queue_name(sub.queue_name, delay_seconds), durable=True, auto_delete=False,
+        queue_arguments={
+            "x-message-ttl": int(delay_seconds * 1000),
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": sub.queue_name,
+        },
+    )
+
+
+def dead_letter_queue(consumer):
+    return Queue(dead_letter_queue_name(consumer), durable=True, auto_delete=False)
+
+
+def declare_subscription(channel, sub, retry_delays=DEFAULT_RETRY_DELAYS):
+    """Declare what one subscription uses: its queue (and source exchange, with the
+    bindings), its retry queues and its consumer's dead-letter queue. Each consumer does
+    this for itself, so its moves never go to a queue nobody declared."""
+    consumer_queue(sub)(channel).declare()
+    for delay in retry_delays:
+        retry_queue(sub, delay)(channel).declare()
+    dead_letter_queue(sub.consumer)(channel).declare()
+
+
 def declare(channel, retry_delays=DEFAULT_RETRY_DELAYS):
     """Declare every exchange, queue and binding of the whole system on `channel`."""
-    producers = {sub.source for sub in SUBSCRIPTIONS}
-    for producer in sorted(producers):
+    for producer in sorted({sub.source for sub in SUBSCRIPTIONS}):
         event_exchange(producer)(channel).declare()
     for sub in SUBSCRIPTIONS:
-        consumer_queue(sub)(channel).declare()
-        for delay in retry_delays:
-            Queue(
-                retry_queue_name(sub.queue_name, delay), durable=True, auto_delete=False,
-                queue_arguments={
-                    "x-message-ttl": int(delay * 1000),
-                    "x-dead-letter-exchange": "",
-                    "x-dead-letter-routing-key": sub.queue_name,
-                },
-            )(channel).declare()
-    for consumer in sorted({sub.consumer for sub in SUBSCRIPTIONS}):
-        Queue(dead_letter_queue_name(consumer), durable=True, auto_delete=False)(channel).declare()
+        declare_subscription(channel, sub, retry_delays)
