@@ -1,5 +1,9 @@
 """`@subscribe(source)`: consume a source service's events without ever losing one.
 
+Every message is checked at the door: a valid envelope, its `data` matching its type's
+schema, no larger than EVENT_MAX_BYTES (`coord.event_schemas`); anything else is parked
+with the reason and never reaches the handler.
+
 nameko's own event handler acks a message whose handler raised, dropping it. Here a
 failure sends the message to the next delay queue of its subscription (growing delays,
 bounded count), and after the last attempt, or at once when the message is not a valid
@@ -22,8 +26,9 @@ from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer
 
-from coord import logs, topology
+from coord import event_schemas, logs, topology
 from coord.amqp import MandatoryPublisher, Outgoing
+from coord.configured import setting
 from coord.envelope import ENVELOPE
 from coord.metrics import EVENTS_HANDLED
 from coord.outbox import retry_delays
@@ -67,6 +72,8 @@ class EventSubscriber(Consumer):
     def setup(self):
         self.queue = topology.consumer_queue(self._subscription())
         self.retry_delays = retry_delays(self.container.config)
+        self.max_bytes = int(setting(self.container.config, "EVENT_MAX_BYTES",
+                                     event_schemas.DEFAULT_MAX_BYTES))
         self.dead_letter_queue = topology.dead_letter_queue_name(self.container.service_name)
         self.mover = MandatoryPublisher(self.container.config["AMQP_URI"],
                                         declare=self.declare_topology)
@@ -93,7 +100,7 @@ class EventSubscriber(Consumer):
 
     def handle_message(self, body, message):
         try:
-            envelope = _validated(body)
+            envelope = _validated(body, len(message.body or b""), self.max_bytes)
         except MalformedEvent as exc:
             self._move(message, self.dead_letter_queue, attempt=1, reason=str(exc))
             return
@@ -147,7 +154,13 @@ class EventSubscriber(Consumer):
         self.queue_consumer.ack_message(message)
 
 
-def _validated(body):
+def _validated(body, size, max_bytes):
+    """The envelope in `body`, checked against its type's schema and the size limit;
+    MalformedEvent says why not."""
+    try:
+        event_schemas.check_size(size, max_bytes)
+    except event_schemas.EventRejected as exc:
+        raise MalformedEvent(str(exc)) from exc
     if isinstance(body, (bytes, str)):
         try:
             body = json.loads(body)
@@ -159,6 +172,10 @@ def _validated(body):
         ENVELOPE.load(body)
     except ValidationError as exc:
         raise MalformedEvent(f"not a valid envelope: {json.dumps(exc.messages)}") from exc
+    try:
+        event_schemas.check_data(body)
+    except event_schemas.EventRejected as exc:
+        raise MalformedEvent(str(exc)) from exc
     return body
 
 

@@ -12,6 +12,7 @@
     COORD_MAX_WORKERS         concurrent workers per service, also the consumer prefetch
     DATABASE_POOL_SIZE        database connections a process keeps (as many more under load)
     EVENT_RETRY_DELAYS        seconds before each retry of a failing handler, e.g. "1,5,30"
+    EVENT_MAX_BYTES           largest event a consumer takes (default 65536); larger is parked
     WEBHOOK_*                 webhook delivery settings (notifications), passed through
     OUTBOX_RELAY              on | off (the worker role never relays)
 
@@ -28,6 +29,7 @@ from sqlalchemy.exc import ArgumentError
 
 from coord.auth import TokenRegistry
 from coord.errors import Invalid
+from coord.event_schemas import DEFAULT_MAX_BYTES as DEFAULT_EVENT_MAX_BYTES
 
 SERVICES = ("registration", "travel", "documents", "notifications", "support")
 DEFAULT_PORTS = dict(zip(SERVICES, (8001, 8002, 8003, 8004, 8005)))
@@ -165,6 +167,7 @@ def nameko_config(service, role_=None):
         "COORD_TOKENS_FILE": _tokens_file(),
         "max_workers": _integer("COORD_MAX_WORKERS", 50, 1),
         "DATABASE_POOL_SIZE": _integer("DATABASE_POOL_SIZE", 10, 1),
+        "EVENT_MAX_BYTES": _integer("EVENT_MAX_BYTES", DEFAULT_EVENT_MAX_BYTES, 1024),
         "OUTBOX_RELAY": "off" if role_ == "worker" else relay,
         "COORD_ROLE": role_,
     }

@@ -3,7 +3,7 @@ import uuid
 
 from coord import deadletter
 from coord.envelope import Event
-from tests.support import feed_types, nominate, schedule_meeting, wait_for
+from tests.support import COP2, feed_types, nominate, schedule_meeting, wait_for
 
 
 def test_a_confirmed_registration_appears_in_the_feed(services):
@@ -47,11 +47,11 @@ def test_events_published_while_the_consumer_is_down_all_arrive(services):
 def test_the_same_event_delivered_twice_makes_one_entry(services):
     notifications = services.start("notifications")
     envelope = Event("meeting_scheduled", "meeting", "m-1", actor="mc", meeting_id="m-1",
-                     data={"code": "BUR-1"}).envelope("registration")
+                     data={**COP2, "code": "BUR-1"}).envelope("registration")
     services.publish("registration", envelope)
     services.publish("registration", envelope)
     marker = Event("meeting_scheduled", "meeting", "m-2", actor="mc",
-                   data={"code": "BUR-2"}).envelope("registration")
+                   data={**COP2, "code": "BUR-2"}).envelope("registration")
     services.publish("registration", marker)  # once this is in, both copies were handled
 
     wait_for(lambda: len(feed_types(notifications)) >= 2, message="the marker")
@@ -85,7 +85,7 @@ def test_a_handler_that_always_fails_is_dead_lettered_then_replayed(services, mo
     notifications = services.start("notifications")
     before = _handled_counts(notifications)
     envelope = Event("meeting_scheduled", "meeting", "m-1", actor="mc",
-                     data={"code": "BUR-1"}).envelope("registration")
+                     data={**COP2, "code": "BUR-1"}).envelope("registration")
     services.publish("registration", envelope)
 
     parked = wait_for(lambda: deadletter.parked(services.amqp_uri, "notifications"),
@@ -112,7 +112,7 @@ def test_malformed_events_are_parked_with_their_reason_and_the_feed_keeps_workin
     services.publish("registration", b"{not json", routing_key="registration_confirmed")
     services.publish("registration", {"type": "registration_confirmed", "event_id": "nope"})
     good = Event("meeting_scheduled", "meeting", str(uuid.uuid4()), actor="mc",
-                 data={"code": "BUR-1"}).envelope("registration")
+                 data={**COP2, "code": "BUR-1"}).envelope("registration")
     services.publish("registration", good)
 
     wait_for(lambda: feed_types(notifications) == ["meeting_scheduled"], message="good event")
@@ -159,7 +159,7 @@ def test_the_relay_rides_out_a_database_outage_and_publishes_once_it_is_back(
     migrations.upgrade("registration", url)
     with UnitOfWork(engine, Base.metadata, "registration", relay.wake) as uow:
         uow.emit(Event("meeting_scheduled", "meeting", "m-9", actor="mc",
-                       data={"code": "EXP-1"}))
+                       data={**COP2, "code": "EXP-1"}))
     wait_for(lambda: feed_types(notifications) == ["meeting_scheduled"],
              message="the event once the database is back")
     relay.stop()

@@ -15,6 +15,7 @@ from coord.db import UnitOfWork, make_engine
 from coord.envelope import Event
 from coord.outbox import OutboxRelay
 from services.registration.models import Base
+from tests.support import COP2
 
 REFUSING_QUEUE = "probe.refuses-beyond-two"
 
@@ -25,7 +26,7 @@ def test_refused_events_stay_in_the_outbox_and_each_reaches_the_queue_once(servi
     with UnitOfWork(engine, Base.metadata, "registration") as uow:
         for number in range(5):
             uow.emit(Event("meeting_scheduled", "meeting", f"m-{number}", actor="mc",
-                           data={"code": f"EXP-{number}"}))
+                           data={**COP2, "code": f"EXP-{number}"}))
     emitted = _event_ids(engine, outbox)
     relay = OutboxRelay(engine, outbox, "registration", services.amqp_uri, retry_delays=(1.0,))
 

@@ -9,7 +9,7 @@ from kombu import Connection
 
 from coord import deadletter
 from coord.envelope import Event
-from tests.support import feed_types, wait_for
+from tests.support import COP2, feed_types, wait_for
 from tests.vhosts import RABBITMQCTL
 
 
@@ -60,7 +60,7 @@ def test_a_move_the_broker_refuses_requeues_the_message_and_the_service_lives_on
 
 def _meeting_scheduled():
     return Event("meeting_scheduled", "meeting", str(uuid.uuid4()), actor="mc",
-                 data={"code": "BUR-1"}).envelope("registration")
+                 data={**COP2, "code": "BUR-1"}).envelope("registration")
 
 
 def _publish_as_registration(amqp_uri, envelope):

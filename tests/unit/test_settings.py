@@ -9,7 +9,7 @@ from coord import settings
 def clean_environment(monkeypatch, tmp_path):
     for name in ("AMQP_URI", "COORD_ENV", "COORD_TOKENS_FILE", "COORD_ROLE", "OUTBOX_RELAY",
                  "COORD_MAX_WORKERS", "EVENT_RETRY_DELAYS", "TRAVEL_PORT",
-                 "TRAVEL_DATABASE_URL", "COORD_MIGRATE"):
+                 "TRAVEL_DATABASE_URL", "COORD_MIGRATE", "EVENT_MAX_BYTES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COORD_VAR_DIR", str(tmp_path))
     return monkeypatch
@@ -24,6 +24,7 @@ def clean_environment(monkeypatch, tmp_path):
     ("TRAVEL_DATABASE_URL", "not a url"),
     ("COORD_MAX_WORKERS", "0"),
     ("EVENT_RETRY_DELAYS", "1,soon"),
+    ("EVENT_MAX_BYTES", "10"),
     ("OUTBOX_RELAY", "maybe"),
     ("COORD_ROLE", "cook"),
     ("COORD_TOKENS_FILE", "/nonexistent/tokens.yaml"),
