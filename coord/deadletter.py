@@ -1,15 +1,22 @@
 """Operator command for parked events: list them, replay them.
 
     python -m coord.deadletter list notifications
-    python -m coord.deadletter replay notifications [--event-id ID ...]
+    python -m coord.deadletter replay notifications [--event-id ID ...] [--wait SECONDS]
 
 Replay sends a parked message back to the queue it came from with its attempt count
-reset; the handler's inbox makes a replay of an already-handled event harmless.
+reset; the handler's inbox makes a replay of an already-handled event harmless. It
+replays what was parked when it started, each message once: it counts the queue first
+and takes at most that many, so a message parked again at once (its data still breaks its
+schema, say) is not replayed again in a loop. It then waits up to --wait seconds for
+replayed messages that come back, and reports "replayed N, parked again M".
 """
 import argparse
 import json
 import os
 import sys
+import time
+import uuid
+from dataclasses import dataclass
 
 from kombu import Connection
 
@@ -33,31 +40,53 @@ def parked(amqp_uri, service):
     return entries
 
 
-def replay(amqp_uri, service, event_ids=None):
-    """Send parked messages (all, or those with the given event ids) back; returns count."""
+REPLAY = "x-coord-replay"
+
+
+@dataclass(frozen=True)
+class Replayed:
+    replayed: int
+    parked_again: int
+
+
+def replay(amqp_uri, service, event_ids=None, wait=10.0):
+    """Send back what is parked now (all, or those with the given event ids), each once;
+    then wait up to `wait` seconds for those parked again, and count them."""
     queue = topology.dead_letter_queue_name(service)
+    replay_id = uuid.uuid4().hex
     replayed = 0
     publisher = MandatoryPublisher(amqp_uri)
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
-        keep = []
-        while True:
+        _name, parked_now, _consumers = channel.queue_declare(queue, passive=True)
+        for _ in range(parked_now):
             message = channel.basic_get(queue, no_ack=False)
             if message is None:
                 break
             entry = _describe(message)
             if event_ids and entry["event_id"] not in event_ids:
-                keep.append(message)
-                continue
+                continue  # left unacked: back in the queue when the channel closes
             headers = {k: v for k, v in (message.headers or {}).items()
                        if k not in (ATTEMPT, QUEUE, REASON)}
+            headers[REPLAY] = replay_id
             publisher.publish(Outgoing(None, "", entry["queue"], message.body, headers=headers,
                                        message_id=message.properties.get("message_id")))
             channel.basic_ack(message.delivery_tag)
             replayed += 1
-        channel.close()  # what was not replayed goes back to the dead-letter queue
+        channel.close()
     publisher.close()
-    return replayed
+    return Replayed(replayed, _parked_again(amqp_uri, service, replay_id, replayed, wait))
+
+
+def _parked_again(amqp_uri, service, replay_id, replayed, wait):
+    """How many messages of this replay are back in the dead-letter queue, once all are
+    or after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        back = sum(1 for entry in parked(amqp_uri, service) if entry["replay"] == replay_id)
+        if back >= replayed or time.monotonic() >= deadline:
+            return back
+        time.sleep(0.5)
 
 
 def _describe(message):
@@ -69,7 +98,8 @@ def _describe(message):
     except (ValueError, AttributeError):
         event_id, event_type = message.properties.get("message_id"), None
     return {"event_id": event_id, "type": event_type, "queue": headers.get(QUEUE),
-            "attempts": headers.get(ATTEMPT), "reason": headers.get(REASON), "body": body}
+            "attempts": headers.get(ATTEMPT), "reason": headers.get(REASON),
+            "replay": headers.get(REPLAY), "body": body}
 
 
 def main(argv=None):
@@ -78,15 +108,18 @@ def main(argv=None):
     parser.add_argument("action", choices=("list", "replay"))
     parser.add_argument("service")
     parser.add_argument("--event-id", action="append", dest="event_ids")
+    parser.add_argument("--wait", type=float, default=10.0,
+                        help="seconds to wait for replayed messages parked again (10)")
     parser.add_argument("--amqp-uri", default=os.environ.get(
         "AMQP_URI", "amqp://guest:guest@localhost:5672/"))
     args = parser.parse_args(argv)
     if args.action == "list":
         for entry in parked(args.amqp_uri, args.service):
-            print(json.dumps({k: v for k, v in entry.items() if k != "body"}))
+            print(json.dumps({k: v for k, v in entry.items() if k not in ("body", "replay")}))
     else:
-        count = replay(args.amqp_uri, args.service, set(args.event_ids or ()))
-        print(f"replayed {count} message(s) from {topology.dead_letter_queue_name(args.service)}")
+        outcome = replay(args.amqp_uri, args.service, set(args.event_ids or ()), args.wait)
+        print(f"replayed {outcome.replayed}, parked again {outcome.parked_again} "
+              f"({topology.dead_letter_queue_name(args.service)})")
     return 0
 
 

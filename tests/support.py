@@ -4,6 +4,7 @@ import json
 import socket
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
@@ -12,6 +13,7 @@ from kombu import Connection
 
 from coord import topology
 from coord.auth import digest
+from coord.envelope import Event
 from coord.vocabulary import ORGANISATIONS
 
 FAST_RETRIES = "0.1,0.2,0.4"
@@ -142,6 +144,14 @@ COP2 = {
     "kind": "cop", "city": "Geneva", "country": "CHE", "starts_on": "2018-11-19",
     "ends_on": "2018-11-23", "symbol_prefix": "UNEP/MC/COP.2",
 }
+
+
+def meeting_scheduled_event(**data):
+    """A `meeting_scheduled` envelope as registration publishes it, COP-2's data with
+    `data` over it (a test's wrong or oversized field, say)."""
+    meeting_id = str(uuid.uuid4())
+    return Event("meeting_scheduled", "meeting", meeting_id, actor="mc", meeting_id=meeting_id,
+                 data={**COP2, **data}).envelope("registration")
 
 
 def schedule_meeting(registration, **overrides):

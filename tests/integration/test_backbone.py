@@ -101,7 +101,7 @@ def test_a_handler_that_always_fails_is_dead_lettered_then_replayed(services, mo
     assert after["dead_lettered"] - before["dead_lettered"] == 1
 
     monkeypatch.setattr(usecases, "record", real_record)
-    assert deadletter.replay(services.amqp_uri, "notifications") == 1
+    assert deadletter.replay(services.amqp_uri, "notifications", wait=0).replayed == 1
     wait_for(lambda: feed_types(notifications) == ["meeting_scheduled"],
              message="the replayed event")
     assert deadletter.parked(services.amqp_uri, "notifications") == []

@@ -1,25 +1,16 @@
 """Consumers check each event against its type's schema and the size limit: what breaks
 them is parked with the reason and reaches no feed and no service's records."""
-import uuid
-
 from coord import deadletter
-from coord.envelope import Event
-from tests.support import COP2, feed_types, wait_for
+from tests.support import feed_types, meeting_scheduled_event, wait_for
 from tests.support_support import ledger_status
-
-
-def _meeting_scheduled(**data):
-    meeting_id = str(uuid.uuid4())
-    return Event("meeting_scheduled", "meeting", meeting_id, actor="mc", meeting_id=meeting_id,
-                 data={**COP2, **data}).envelope("registration")
 
 
 def test_a_mistyped_or_oversized_event_is_parked_with_its_reason(services):
     notifications = services.start("notifications")
     support = services.start("support")
-    mistyped = _meeting_scheduled(code=5)
-    oversized = _meeting_scheduled(code="BIG-1", title="x" * 2_000_000)
-    good = _meeting_scheduled(code="COP-2")
+    mistyped = meeting_scheduled_event(code=5)
+    oversized = meeting_scheduled_event(code="BIG-1", title="x" * 2_000_000)
+    good = meeting_scheduled_event(code="COP-2")
     for envelope in (mistyped, oversized, good):
         services.publish("registration", envelope)
 
