@@ -9,19 +9,23 @@ the duplicates (at-least-once, idempotent consumers).
 """
 import logging
 import threading
+from datetime import timedelta
 
 import amqp
 
 from kombu import Connection
 from kombu.exceptions import OperationalError
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from coord import topology
 from coord.amqp import BatchPublisher, BrokerProbe, Outgoing
-from coord.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
-from coord.db import OUTBOX, UnitOfWork, make_engine, utcnow
+from coord.configured import setting
+from coord.metrics import (
+    EVENTS_PUBLISHED, OLDEST_UNPUBLISHED, OUTBOX_BACKLOG, ROWS_PRUNED, TABLE_ROWS,
+)
+from coord.db import INBOX, OUTBOX, UnitOfWork, make_engine, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -129,18 +133,80 @@ class OutboxRelay:
                 .values(published_at=utcnow()))
 
 
+class Retention:
+    """Keeps the outbox and inbox from growing forever: prunes published outbox rows and
+    handled event ids older than their retention, every `interval` seconds.
+
+    Unpublished rows are never pruned. An inbox key must outlive every redelivery of its
+    event (retries, a message parked and replayed later): a replay older than
+    INBOX_RETENTION would act twice.
+    """
+
+    def __init__(self, engine, metadata, *, outbox_retention, inbox_retention, interval):
+        self._engine = engine
+        self._outbox = metadata.tables[OUTBOX]
+        self._inbox = metadata.tables[INBOX]
+        self._outbox_retention = timedelta(seconds=float(outbox_retention))
+        self._inbox_retention = timedelta(seconds=float(inbox_retention))
+        self._interval = float(interval)
+        self._wake = threading.Event()
+        self._stopping = False
+
+    def run(self):
+        while not self._stopping:
+            try:
+                self.prune()
+            except SQLAlchemyError as exc:
+                log.warning("retention could not prune the outbox and inbox (%s); "
+                            "tries again in %ss", exc, self._interval)
+            self._wake.wait(self._interval)
+
+    def stop(self):
+        self._stopping = True
+        self._wake.set()
+
+    def prune(self):
+        """Delete what is past its retention; returns (outbox rows, inbox keys) deleted."""
+        now = utcnow()
+        with self._engine.begin() as connection:
+            outbox = connection.execute(delete(self._outbox).where(
+                self._outbox.c.published_at < now - self._outbox_retention)).rowcount
+            inbox = connection.execute(delete(self._inbox).where(
+                self._inbox.c.handled_at < now - self._inbox_retention)).rowcount
+        ROWS_PRUNED.labels(OUTBOX).inc(outbox)
+        ROWS_PRUNED.labels(INBOX).inc(inbox)
+        if outbox or inbox:
+            log.info("pruned %s published outbox row(s) and %s inbox key(s)", outbox, inbox)
+        return outbox, inbox
+
+    def measure(self):
+        """Set the table-size and oldest-unpublished gauges from the database."""
+        with self._engine.connect() as connection:
+            for table in (self._outbox, self._inbox):
+                TABLE_ROWS.labels(table.name).set(
+                    connection.execute(select(func.count()).select_from(table)).scalar())
+            oldest = connection.execute(select(func.min(self._outbox.c.created_at)).where(
+                self._outbox.c.published_at.is_(None))).scalar()
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+        OLDEST_UNPUBLISHED.set((utcnow() - oldest).total_seconds() if oldest else 0)
+
+
 class Database(DependencyProvider):
     """A service's database: units of work for its workers, and the outbox relay.
 
     Config: DATABASE_URL; DATABASE_POOL_SIZE; AMQP_URI; OUTBOX_RELAY ("off" leaves events in the outbox, for
-    an operator running the relay elsewhere or for fault drills); EVENT_RETRY_DELAYS.
+    an operator running the relay elsewhere or for fault drills); EVENT_RETRY_DELAYS;
+    OUTBOX_RETENTION, INBOX_RETENTION, RETENTION_INTERVAL (seconds; `Retention`).
     """
 
     def __init__(self, metadata):
         self.metadata = metadata
         self.engine = None
         self.relay = None
+        self.retention = None
         self._relay_thread = None
+        self._retention_thread = None
 
     def setup(self):
         config = self.container.config
@@ -152,22 +218,33 @@ class Database(DependencyProvider):
             config["AMQP_URI"], retry_delays=retry_delays(config),
             poll_interval=float(config.get("OUTBOX_POLL_INTERVAL", 1.0)),
         )
+        self.retention = Retention(
+            self.engine, self.metadata,
+            outbox_retention=setting(config, "OUTBOX_RETENTION", 7 * 86400),
+            inbox_retention=setting(config, "INBOX_RETENTION", 30 * 86400),
+            interval=setting(config, "RETENTION_INTERVAL", 3600))
 
     def start(self):
         if str(self.container.config.get("OUTBOX_RELAY", "on")).lower() != "off":
             self._relay_thread = self.container.spawn_managed_thread(
                 self.relay.run, identifier="outbox-relay")
+        self._retention_thread = self.container.spawn_managed_thread(
+            self.retention.run, identifier="retention")
 
     def stop(self):
         self.relay.stop()
-        if self._relay_thread is not None:
-            self._relay_thread.wait()
+        self.retention.stop()
+        for thread in (self._relay_thread, self._retention_thread):
+            if thread is not None:
+                thread.wait()
         self.engine.dispose()
 
     def kill(self):
         self.relay.stop()
-        if self._relay_thread is not None:
-            self._relay_thread.kill()
+        self.retention.stop()
+        for thread in (self._relay_thread, self._retention_thread):
+            if thread is not None:
+                thread.kill()
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx):
@@ -189,6 +266,10 @@ class DatabaseAccess:
         """The service's engine, for reads that outlive the worker (a streamed response
         keeps querying after its worker returned); they open their own sessions."""
         return self._provider.engine
+
+    def measure(self):
+        """Refresh the outbox and inbox gauges of /metrics."""
+        self._provider.retention.measure()
 
     def healthy(self):
         """(database reachable, broker reachable)."""

@@ -13,6 +13,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 from nameko.extensions import DependencyProvider
+from sqlalchemy.exc import SQLAlchemyError
 
 from werkzeug.wrappers import Response
 
@@ -224,6 +225,11 @@ class ServiceBase:
 
     @api("GET", "/metrics", public=True, content_types=("text/plain",))
     def metrics(self, request):
-        """Prometheus metrics: HTTP requests, events published, handled, retried, parked."""
+        """Prometheus metrics: HTTP requests, events published, handled, retried, parked;
+        outbox and inbox sizes and the age of the oldest unpublished event."""
+        try:
+            self.db.measure()
+        except SQLAlchemyError:  # the database is away: /health says so; serve the rest
+            log.warning("metrics: the outbox and inbox could not be measured")
         body, content_type = exposition()
         return Response(body, content_type=content_type)

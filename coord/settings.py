@@ -13,6 +13,10 @@
     DATABASE_POOL_SIZE        database connections a process keeps (as many more under load)
     EVENT_RETRY_DELAYS        seconds before each retry of a failing handler, e.g. "1,5,30"
     EVENT_MAX_BYTES           largest event a consumer takes (default 65536); larger is parked
+    OUTBOX_RETENTION          how long published outbox rows are kept (default 7d; s, m, h, d)
+    INBOX_RETENTION           how long handled event ids are kept (default 30d): longer than
+                              any message may wait parked, or a late replay acts twice
+    RETENTION_INTERVAL        how often both are pruned (default 1h)
     WEBHOOK_*                 webhook delivery settings (notifications), passed through
     OUTBOX_RELAY              on | off (the worker role never relays)
 
@@ -151,6 +155,19 @@ def _retry_delays():
     return raw
 
 
+DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(name, default):
+    """Seconds from `90`, `90s`, `15m`, `12h` or `7d`."""
+    raw = os.environ.get(name) or default
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", raw)
+    if match is None:
+        raise ConfigurationError(
+            f"{name}={raw!r} is not a duration: a number of seconds, or with s, m, h or d.")
+    return float(match.group(1)) * DURATION_UNITS[match.group(2)]
+
+
 def _one_line(exc):
     return " ".join(str(exc).split())
 
@@ -168,6 +185,9 @@ def nameko_config(service, role_=None):
         "max_workers": _integer("COORD_MAX_WORKERS", 50, 1),
         "DATABASE_POOL_SIZE": _integer("DATABASE_POOL_SIZE", 10, 1),
         "EVENT_MAX_BYTES": _integer("EVENT_MAX_BYTES", DEFAULT_EVENT_MAX_BYTES, 1024),
+        "OUTBOX_RETENTION": _duration("OUTBOX_RETENTION", "7d"),
+        "INBOX_RETENTION": _duration("INBOX_RETENTION", "30d"),
+        "RETENTION_INTERVAL": _duration("RETENTION_INTERVAL", "1h"),
         "OUTBOX_RELAY": "off" if role_ == "worker" else relay,
         "COORD_ROLE": role_,
     }

@@ -9,7 +9,8 @@ from coord import settings
 def clean_environment(monkeypatch, tmp_path):
     for name in ("AMQP_URI", "COORD_ENV", "COORD_TOKENS_FILE", "COORD_ROLE", "OUTBOX_RELAY",
                  "COORD_MAX_WORKERS", "EVENT_RETRY_DELAYS", "TRAVEL_PORT",
-                 "TRAVEL_DATABASE_URL", "COORD_MIGRATE", "EVENT_MAX_BYTES"):
+                 "TRAVEL_DATABASE_URL", "COORD_MIGRATE", "EVENT_MAX_BYTES",
+                 "OUTBOX_RETENTION", "INBOX_RETENTION", "RETENTION_INTERVAL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COORD_VAR_DIR", str(tmp_path))
     return monkeypatch
@@ -25,6 +26,9 @@ def clean_environment(monkeypatch, tmp_path):
     ("COORD_MAX_WORKERS", "0"),
     ("EVENT_RETRY_DELAYS", "1,soon"),
     ("EVENT_MAX_BYTES", "10"),
+    ("OUTBOX_RETENTION", "a week"),
+    ("INBOX_RETENTION", "-3d"),
+    ("RETENTION_INTERVAL", "1w"),
     ("OUTBOX_RELAY", "maybe"),
     ("COORD_ROLE", "cook"),
     ("COORD_TOKENS_FILE", "/nonexistent/tokens.yaml"),
@@ -51,3 +55,12 @@ def test_defaults_and_roles(clean_environment):
     assert settings.nameko_config("travel")["OUTBOX_RELAY"] == "off"  # apis relay
     clean_environment.setenv("COORD_MIGRATE", "1")
     assert settings.migrate_at_start() is True
+
+
+def test_retention_durations(clean_environment):
+    config = settings.nameko_config("travel")
+    assert (config["OUTBOX_RETENTION"], config["INBOX_RETENTION"]) == (7 * 86400, 30 * 86400)
+    clean_environment.setenv("OUTBOX_RETENTION", "12h")
+    clean_environment.setenv("RETENTION_INTERVAL", "90")
+    config = settings.nameko_config("travel")
+    assert (config["OUTBOX_RETENTION"], config["RETENTION_INTERVAL"]) == (43200, 90)
