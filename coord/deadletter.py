@@ -67,7 +67,7 @@ def replay(amqp_uri, service, event_ids=None, wait=10.0):
             if event_ids and entry["event_id"] not in event_ids:
                 continue  # left unacked: back in the queue when the channel closes
             headers = {k: v for k, v in (message.headers or {}).items()
-                       if k not in (ATTEMPT, QUEUE, REASON)}
+                       if k not in (ATTEMPT, QUEUE, REASON) and not k.startswith(BROKER_HEADERS)}
             headers[REPLAY] = replay_id
             publisher.publish(Outgoing(None, "", entry["queue"], message.body, headers=headers,
                                        message_id=message.properties.get("message_id")))
@@ -89,16 +89,28 @@ def _parked_again(amqp_uri, service, replay_id, replayed, wait):
         time.sleep(0.5)
 
 
+# What the broker adds to a message it dead-letters or redelivers; a replay starts afresh.
+BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", "x-delivery-count")
+
+
 def _describe(message):
+    """A parked message: parked by its consumer (our headers say from which queue, after
+    how many attempts, why), or by the broker after too many deliveries (its `x-death`)."""
     headers = message.headers or {}
+    queue, reason = headers.get(QUEUE), headers.get(REASON)
+    deaths = headers.get("x-death") or []
+    if deaths and deaths[0].get("reason") == "delivery_limit":
+        queue = deaths[0].get("queue")
+        reason = (f"delivery limit: delivered {topology.DELIVERY_LIMIT} times without an "
+                  "ack (it crashed or stalled its consumer each time)")
     body = message.body.decode("utf-8", "replace") if isinstance(message.body, bytes) else message.body
     try:
         event = json.loads(body)
         event_id, event_type = event.get("event_id"), event.get("type")
     except (ValueError, AttributeError):
         event_id, event_type = message.properties.get("message_id"), None
-    return {"event_id": event_id, "type": event_type, "queue": headers.get(QUEUE),
-            "attempts": headers.get(ATTEMPT), "reason": headers.get(REASON),
+    return {"event_id": event_id, "type": event_type, "queue": queue,
+            "attempts": headers.get(ATTEMPT), "reason": reason,
             "replay": headers.get(REPLAY), "body": body}
 
 

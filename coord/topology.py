@@ -8,6 +8,14 @@ Names, for a consumer service C of source service S:
   is dead-lettered straight back to `C.from.S` (default exchange), so only C sees it again.
 - `C.dead-letter`: where C parks what it could not handle, for an operator to list and
   replay (`python -m coord.deadletter`).
+
+Every queue is a quorum queue: replicated on a RabbitMQ cluster, so losing one node
+loses no message and stops no consumer. A consumer queue counts each message's
+deliveries: one delivered DELIVERY_LIMIT times without being acked (it kept crashing or
+stalling its consumer) is dead-lettered by the broker into `C.dead-letter`, reason
+`delivery_limit`. Dead-lettering is at-least-once (the broker keeps the message until the
+target confirms it). A broker that still has the classic queues of an older release is
+upgraded with `python -m coord.queue_upgrade` (OPERATIONS.md, Upgrade).
 """
 from dataclasses import dataclass
 from importlib import resources
@@ -16,6 +24,10 @@ import yaml
 from kombu import Exchange, Queue, binding
 
 DEFAULT_RETRY_DELAYS = (1.0, 5.0, 30.0)
+DELIVERY_LIMIT = 5
+QUORUM = {"x-queue-type": "quorum"}
+# Dead-letter only once the target queue has the message (needs reject-publish overflow).
+AT_LEAST_ONCE = {"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,11 @@ def consumer_queue(sub):
     return Queue(
         sub.queue_name, durable=True, auto_delete=False,
         bindings=[binding(exchange, routing_key=key) for key in sub.routing_keys],
+        queue_arguments={
+            **QUORUM, **AT_LEAST_ONCE, "x-delivery-limit": DELIVERY_LIMIT,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": dead_letter_queue_name(sub.consumer),
+        },
     )
 
 
@@ -74,6 +91,7 @@ def retry_queue(sub, delay_seconds):
     return Queue(
         retry_queue_name(sub.queue_name, delay_seconds), durable=True, auto_delete=False,
         queue_arguments={
+            **QUORUM, **AT_LEAST_ONCE,
             "x-message-ttl": int(delay_seconds * 1000),
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": sub.queue_name,
@@ -82,17 +100,22 @@ def retry_queue(sub, delay_seconds):
 
 
 def dead_letter_queue(consumer):
-    return Queue(dead_letter_queue_name(consumer), durable=True, auto_delete=False)
+    return Queue(dead_letter_queue_name(consumer), durable=True, auto_delete=False,
+                 queue_arguments=QUORUM)
+
+
+def queues_of(sub, retry_delays=DEFAULT_RETRY_DELAYS):
+    """Every queue one subscription uses: its own, its retry queues, its dead-letter queue."""
+    return ([consumer_queue(sub)] + [retry_queue(sub, delay) for delay in retry_delays]
+            + [dead_letter_queue(sub.consumer)])
 
 
 def declare_subscription(channel, sub, retry_delays=DEFAULT_RETRY_DELAYS):
     """Declare what one subscription uses: its queue (and source exchange, with the
     bindings), its retry queues and its consumer's dead-letter queue. Each consumer does
     this for itself, so its moves never go to a queue nobody declared."""
-    consumer_queue(sub)(channel).declare()
-    for delay in retry_delays:
-        retry_queue(sub, delay)(channel).declare()
-    dead_letter_queue(sub.consumer)(channel).declare()
+    for queue in queues_of(sub, retry_delays):
+        queue(channel).declare()
 
 
 def declare(channel, retry_delays=DEFAULT_RETRY_DELAYS):

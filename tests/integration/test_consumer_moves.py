@@ -38,12 +38,15 @@ def test_with_no_relay_anywhere_a_failing_handler_retries_then_parks(services, m
 def test_a_move_the_broker_refuses_requeues_the_message_and_the_service_lives_on(services):
     notifications = services.start("notifications")
     vhost = services.rabbit_config["vhost"]
-    _refuse_publishes_to(vhost, "notifications.dead-letter")
+    _publish_to_queue(services.amqp_uri, "notifications.dead-letter", {"event_id": "filler"})
+    _refuse_publishes_to(vhost, "notifications.dead-letter")  # it holds one: it refuses more
     try:
-        _publish_as_registration(services.amqp_uri, {"type": "meeting_scheduled", "event_id": "x"})
+        _publish_as_registration(services.amqp_uri,
+                                 {"type": "meeting_scheduled", "event_id": "poison"})
         wait_for(lambda: _counter(notifications, "move_failed") >= 2, timeout=60,
                  message="the refused move, requeued and tried again")
-        assert deadletter.parked(services.amqp_uri, "notifications") == []
+        assert [entry["event_id"] for entry in
+                deadletter.parked(services.amqp_uri, "notifications")] == ["filler"]
 
         good = _meeting_scheduled()  # the service still handles events
         _publish_as_registration(services.amqp_uri, good)
@@ -53,9 +56,12 @@ def test_a_move_the_broker_refuses_requeues_the_message_and_the_service_lives_on
     finally:
         _clear_policy(vhost)
 
-    parked = wait_for(lambda: deadletter.parked(services.amqp_uri, "notifications"),
-                      timeout=60, message="the message parked once the broker takes it")
-    assert len(parked) == 1 and parked[0]["reason"].startswith("not a valid envelope")
+    parked = wait_for(lambda: (p := deadletter.parked(services.amqp_uri, "notifications"))
+                      and len(p) == 2 and p, timeout=60,
+                      message="the message parked once the broker takes it")
+    assert parked[1]["event_id"] == "poison"
+    # parked by the consumer, or by the broker if it was requeued past the delivery limit
+    assert parked[1]["reason"].startswith(("not a valid envelope", "delivery limit"))
 
 
 def _meeting_scheduled():
@@ -70,6 +76,12 @@ def _publish_as_registration(amqp_uri, envelope):
         connection.Producer(connection.channel()).publish(
             json.dumps(envelope), exchange="registration.events", routing_key=envelope["type"],
             content_type="application/json", content_encoding="utf-8", delivery_mode=2)
+
+
+def _publish_to_queue(amqp_uri, queue, body):
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        connection.Producer(connection.channel()).publish(
+            json.dumps(body), exchange="", routing_key=queue, delivery_mode=2)
 
 
 def _refuse_publishes_to(vhost, queue):
