@@ -1,6 +1,7 @@
 """Process configuration from the environment (CONTRACT.md defaults), checked at start.
 
-    AMQP_URI                  broker (default amqp://guest:guest@localhost:5672/)
+    AMQP_URI                  broker (default amqp://guest:guest@localhost:5672/); a cluster's
+                              nodes separated by ";" (failover without a restart)
     <SERVICE>_PORT            HTTP port (registration 8001 ... support 8005)
     <SERVICE>_DATABASE_URL    database (default SQLite at var/<service>.db)
     COORD_TOKENS_FILE         YAML of organisation -> token digests (a secret)
@@ -70,7 +71,10 @@ def migrate_at_start():
 
 
 def without_password(url):
-    """A URL fit for a log line: the password replaced by ***."""
+    """A URL fit for a log line: the password replaced by *** (in each of a `;`-separated
+    list of broker addresses)."""
+    if ";" in url:
+        return ";".join(without_password(part) for part in url.split(";"))
     parts = urlsplit(url)
     if parts.password:
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
@@ -101,15 +105,20 @@ def _choice(name, default, choices):
 
 
 def _amqp_uri():
+    """AMQP_URI: one broker, or the nodes of a cluster separated by `;`
+    (`amqp://u:p@node1:5672/;amqp://u:p@node2:5672/`): connections go to the first that
+    answers and fail over to the next, without a restart."""
     uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
-    parts = urlsplit(uri)
-    try:
-        parts.port  # noqa: B018 -- raises ValueError on a port that is not a number
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("amqp", "amqps", "pyamqp") or not parts.hostname:
-        raise ConfigurationError(
-            f"AMQP_URI={without_password(uri)!r} is not an amqp://user:password@host:port/vhost URI.")
+    for node in uri.split(";"):
+        parts = urlsplit(node)
+        try:
+            parts.port  # noqa: B018 -- raises ValueError on a port that is not a number
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("amqp", "amqps", "pyamqp") or not parts.hostname:
+            raise ConfigurationError(
+                f"AMQP_URI={without_password(node)!r} is not an amqp://user:password@host:port/vhost "
+                "URI (several, for a cluster, separated by ;).")
     return uri
 
 

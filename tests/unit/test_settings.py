@@ -21,6 +21,7 @@ def clean_environment(monkeypatch, tmp_path):
     ("TRAVEL_PORT", "70000"),
     ("AMQP_URI", "http://localhost:5672/"),
     ("AMQP_URI", "amqp://guest:guest@localhost:port/"),
+    ("AMQP_URI", "amqp://guest:guest@node1:5672/;http://node2:5672/"),
     ("TRAVEL_DATABASE_URL", "mysql://db/travel"),
     ("TRAVEL_DATABASE_URL", "not a url"),
     ("COORD_MAX_WORKERS", "0"),
@@ -64,3 +65,10 @@ def test_retention_durations(clean_environment):
     clean_environment.setenv("RETENTION_INTERVAL", "90")
     config = settings.nameko_config("travel")
     assert (config["OUTBOX_RETENTION"], config["RETENTION_INTERVAL"]) == (43200, 90)
+
+
+def test_a_cluster_is_several_broker_addresses(clean_environment):
+    nodes = "amqp://u:p@node1:5672/;amqp://u:p@node2:5672/;amqp://u:p@node3:5672/"
+    clean_environment.setenv("AMQP_URI", nodes)
+    assert settings.nameko_config("travel")["AMQP_URI"] == nodes
+    assert settings.without_password(nodes) == nodes.replace(":p@", ":***@")
