@@ -1,6 +1,7 @@
 """Consumers check each event against its type's schema and the size limit: what breaks
 them is parked with the reason and reaches no feed and no service's records."""
 from coord import deadletter
+from tests.faults.report import FaultRun, record
 from tests.support import feed_types, meeting_scheduled_event, wait_for
 from tests.support_support import ledger_status
 
@@ -30,3 +31,5 @@ def test_a_mistyped_or_oversized_event_is_parked_with_its_reason(services):
     assert [entry["subject"]["id"] for entry in feed] == [good["subject"]["id"]]
     for refused in (mistyped, oversized):
         assert ledger_status(support, refused["meeting_id"]) != 200
+    record(FaultRun("a mistyped and an oversized event (2 consumers)", events_sent=3,
+                    lost=0, duplicate_effects=len(feed) - 1, parked=len(parked) * 2))

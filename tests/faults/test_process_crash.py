@@ -1,11 +1,14 @@
 """A message that crashes its consumer's process every time is not redelivered forever:
 after the delivery limit of its quorum queue the broker parks it, with the reason, and a
 replay once the cause is fixed brings it in."""
+import time
+
 import eventlet
 from nameko.extensions import DependencyProvider
 
 from coord import deadletter, topology
 from coord.events import subscribe
+from tests.faults.report import FaultRun, record
 from tests.support import feed_types, meeting_scheduled_event, wait_for
 
 
@@ -38,6 +41,7 @@ def test_a_message_that_keeps_crashing_its_process_is_parked_after_the_limit(ser
     def parked():
         return deadletter.parked(services.amqp_uri, "notifications")
 
+    started = time.monotonic()
     for run in range(topology.DELIVERY_LIMIT + 2):
         if parked():
             break
@@ -48,6 +52,7 @@ def test_a_message_that_keeps_crashing_its_process_is_parked_after_the_limit(ser
             crashing.container.wait()
 
     [entry] = wait_for(parked, timeout=60, message="the message parked by the broker")
+    parked_after = time.monotonic() - started
     assert entry["event_id"] == poison["event_id"]
     assert entry["reason"].startswith("delivery limit")
     assert entry["queue"] == "notifications.from.registration"
@@ -57,3 +62,8 @@ def test_a_message_that_keeps_crashing_its_process_is_parked_after_the_limit(ser
     assert deadletter.replay(services.amqp_uri, "notifications", wait=0).replayed == 1
     wait_for(lambda: feed_types(notifications) == ["meeting_scheduled"], timeout=60,
              message="the replayed event in the feed")
+    record(FaultRun("a message that crashes its consumer every time (parked, then replayed)",
+                    services_killed=len(CrashingNotifications.crashes), events_sent=1,
+                    lost=1 - len(feed_types(notifications)),
+                    duplicate_effects=len(feed_types(notifications)) - 1, parked=1,
+                    time_to_recover=parked_after))
