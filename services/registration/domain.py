@@ -236,3 +236,12 @@ def invitation_moves_to(current, event):
     order = {ISSUED: 0, SENT: 1, NOMINATIONS_RECEIVED: 2}
     target = SENT if event == "sent" else NOMINATIONS_RECEIVED
     return target if order[current] < order[target] else None
+
+
+# The information note for participants: the meeting's first information document, as UN
+# meetings number it (UNEP/MC/COP.2/INF/1), mailed to participants once published.
+INFORMATION_KIND = "information"
+
+
+def is_information_note(kind, symbol, symbol_prefix):
+    return kind == INFORMATION_KIND and symbol == f"{symbol_prefix}/INF/1"

@@ -207,3 +207,16 @@ class FocalPointAddress(AddressConfirmedByCode, Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     country: Mapped[str] = mapped_column(String(3), index=True)
+
+
+class InformationNote(Base):
+    """A meeting's information note for participants, as documents published it
+    (`document_published` of its `<prefix>/INF/1`): what participants are mailed."""
+
+    __tablename__ = "information_notes"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(500))
+    languages: Mapped[list] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -5,14 +5,17 @@ Partner secretariats call this API; every state change is published through the 
 """
 from importlib import resources
 
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
 from werkzeug.wrappers import Response
 
 from coord import mail
 from coord.auth import require
+from coord.configured import setting
 from coord.corrections import CorrectionPage
 from coord.errors import Invalid
+from coord.events import subscribe
 from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
 from coord.public import public_response
@@ -56,6 +59,7 @@ class RegistrationService(ServiceBase):
     db = Database(Base.metadata)
     mailer = mail.Mailer(Base.metadata, attachments.render)
     fonts = FontsWarmUp()
+    config = Config()
 
     def _run(self, usecase, *args):
         """One use case in one unit of work (one transaction, its events in the outbox)."""
@@ -164,8 +168,19 @@ class RegistrationService(ServiceBase):
     def confirm(self, request, caller, registration_id, body):
         """Confirm a nominee, funded or not (mc)."""
         require(caller, action="confirm registrations")
-        return self._run(usecases.confirm, caller, registration_id, body["funded"],
-                         self.mailer)
+        return self._run(information.confirm, caller, registration_id, body["funded"],
+                         self.mailer, self._documents_url())
+
+    @subscribe("documents")
+    def on_documents_event(self, envelope):
+        """A meeting's information note for participants, published: mail participants."""
+        if envelope["type"] == "document_published":
+            self._run(information.record_information_note, envelope, self.mailer,
+                      self._documents_url())
+
+    def _documents_url(self):
+        """Where the public reads documents (DOCUMENTS_PUBLIC_URL), for links in mails."""
+        return setting(self.config, "DOCUMENTS_PUBLIC_URL", None)
 
     @api("POST", "/registrations/<registration_id>/reject", returns=RegistrationSchema)
     def reject(self, request, caller, registration_id):

@@ -1,16 +1,19 @@
 """Invitations to a meeting as the COP-2 story goes: every Party invited, letters in each
 Party's language, mailed to focal points that confirmed an address; nominations against
-them before and after the deadline; and the practical information a side event's
-organiser receives by mail (a real SMTP server, aiosmtpd)."""
+them before and after the deadline; the practical information a side event's organiser
+receives, and the information note participants receive, by mail (a real SMTP server,
+aiosmtpd)."""
 import re
+import uuid
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from coord.envelope import Event
 from tests.mail_support import smtp  # noqa: F401  (the fixture)
 from tests.paper_support import pdf_text, save_picture
-from tests.registration_support import error_of, events  # noqa: F401  (the fixture)
+from tests.registration_support import confirmed, error_of, events  # noqa: F401  (the fixture)
 from tests.support import nominate, schedule_meeting, wait_for
 
 TRANSLATED = {"fr": {"title": "Deuxième réunion de la Conférence des Parties", "city": "Genève"},
@@ -193,3 +196,41 @@ def test_an_accepted_side_event_organiser_gets_its_information_by_mail(
     letter = client.get(f"/side-events/{side_event['id']}/information")
     assert letter.status_code == 200
     save_picture(letter.content, "side-event-information")
+
+
+def _published(meeting, symbol, kind="information"):
+    """documents' `document_published`, as the documents service sends it."""
+    return Event("document_published", "document", str(uuid.uuid4()), actor="mc",
+                 meeting_id=meeting["id"], data={
+                     "symbol": symbol, "title": "Information for participants", "kind": kind,
+                     "agenda_item": "1", "status": "published", "languages": ["en", "fr", "es"],
+                     "meeting_code": meeting["code"], "waiting": None}).envelope("documents")
+
+
+def test_participants_are_mailed_the_information_note_once_published(services, smtp):  # noqa: F811
+    controller, inbox = smtp
+    registration = services.start(
+        "registration", SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port,
+        MAIL_POLL_INTERVAL=0.2, DOCUMENTS_PUBLIC_URL="https://documents.example.org")
+    client = registration.client
+    meeting = schedule_meeting(registration, **FUTURE_COP2)
+    early = confirmed(registration, meeting["id"], 0, language="fr")
+    late = nominate(registration, meeting["id"], 1)
+
+    services.publish("documents", _published(meeting, "UNEP/MC/COP.2/INF/2"))
+    services.publish("documents", _published(meeting, "UNEP/MC/COP.2/INF/1"))
+    note = wait_for(lambda: next((m for m in inbox.messages if m["To"] == early["email"]
+                                  and "INF/1" in m["Subject"]), None),
+                    timeout=60, message="the information note's mail")
+    assert note["Subject"].startswith("Informations à l'intention des participants")
+    assert ("https://documents.example.org/public/documents/UNEP/MC/COP.2/INF/1/fr"
+            in note.get_content())
+    assert not [m for m in inbox.messages if "INF/2" in m["Subject"]]
+    kinds = [mail["kind"] for mail in client.get(
+        "/mails", params={"about_id": late["id"]}).json()["items"]]
+    assert "information_note" not in kinds  # only participants, not nominees
+
+    client.post(f"/registrations/{late['id']}/confirm", json={"funded": False})
+    wait_for(lambda: next((m for m in inbox.messages if m["To"] == late["email"]
+                           and "INF/1" in m["Subject"]), None),
+             timeout=60, message="the note for a participant confirmed later")
