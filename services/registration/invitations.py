@@ -281,10 +281,12 @@ def confirm_address(uow, caller, address_id, code):
             action="confirm the address of a Party's focal point")
     if not confirm_with_code(entry, code):
         return entry
-    for invitation in uow.session.scalars(select(Invitation).where(
+    for invitation_id in uow.session.scalars(select(Invitation.id).where(
             Invitation.addressee == domain.party_code(entry.country),
             Invitation.status == domain.ISSUED).order_by(Invitation.id)).all():
-        _mail(uow, caller, invitation, [entry.address])
+        invitation = uow.locked(Invitation, invitation_id)  # a nomination may move it first
+        if invitation.status == domain.ISSUED:
+            _mail(uow, caller, invitation, [entry.address])
     return entry
 
 

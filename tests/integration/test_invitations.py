@@ -14,6 +14,7 @@ from coord.envelope import Event
 from tests.mail_support import smtp  # noqa: F401  (the fixture)
 from tests.paper_support import pdf_text, save_picture
 from tests.registration_support import confirmed, error_of, events  # noqa: F401  (the fixture)
+from tests.integration.test_races import fire, published_everything
 from tests.support import nominate, schedule_meeting, wait_for
 
 TRANSLATED = {"fr": {"title": "Deuxième réunion de la Conférence des Parties", "city": "Genève"},
@@ -87,6 +88,13 @@ def test_cop2_invitations_letters_mail_and_nominations(services, registration, e
     assert mailed["Subject"].startswith("Invitación a la Segunda reunión")
     (attachment,) = list(mailed.iter_attachments())
     assert "1 de octubre de 2099" in pdf_text(attachment.get_content())
+
+    # A focal point that confirms its address later gets the invitation then.
+    _confirmed_focal_point_address(client, inbox, "GBR", "focal.point@defra.example")
+    assert client.get(f"/invitations/{uk['id']}").json()["status"] == "sent"
+    wait_for(lambda: next((m for m in inbox.messages if m["To"] == "focal.point@defra.example"
+                           and m["Subject"].startswith("Invitation to the Second meeting")),
+                          None), timeout=60, message="the United Kingdom's invitation mail")
 
     for invitation, language, title, deadline in (
             (uk, "en", "Second meeting of the Conference of the Parties", "October 1, 2099"),
@@ -234,3 +242,29 @@ def test_participants_are_mailed_the_information_note_once_published(services, s
     wait_for(lambda: next((m for m in inbox.messages if m["To"] == late["email"]
                            and "INF/1" in m["Subject"]), None),
              timeout=60, message="the note for a participant confirmed later")
+
+
+@pytest.mark.parametrize("database_kind", ["postgresql"])
+def test_concurrent_issuings_and_nominations_invite_once_and_move_once(
+        services, registration, events):  # noqa: F811
+    meeting = schedule_meeting(registration, **FUTURE_COP2)
+    path = f"/meetings/{meeting['id']}/invitations"
+    issued = fire(registration, [("POST", path, {"parties": ["PER", "SEN"],
+                                                 "nominations_due": DUE}, "mc")] * 12)
+    assert {status for status, _ in issued} <= {201, 409}, issued
+    assert sum(body["created"] for status, body in issued if status == 201) == 2
+    invitations = registration.client.get(path).json()["items"]
+    assert len(invitations) == 2
+
+    nominations = fire(registration, [
+        ("POST", f"/meetings/{meeting['id']}/registrations", {
+            "given_name": "Ana", "family_name": f"Pérez {number}",
+            "email": f"ana.{number}@example.pe", "country": "PER", "category": "party",
+            "organisation": "Ministerio del Ambiente"}, "mc") for number in range(12)])
+    assert {status for status, _ in nominations} <= {201, 409}, nominations
+    assert any(status == 201 for status, _ in nominations)
+    wait_for(lambda: published_everything(registration), message="the outbox to empty")
+    events.wait_for("invitation_nominations_received")
+    assert len(events.wait_for("invitation_issued", 2)) == 2
+    assert len(events.of_type("invitation_issued")) == 2
+    assert len(events.of_type("invitation_nominations_received")) == 1
