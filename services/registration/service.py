@@ -171,17 +171,6 @@ class RegistrationService(ServiceBase):
         return self._run(information.confirm, caller, registration_id, body["funded"],
                          self.mailer, self._documents_url())
 
-    @subscribe("documents")
-    def on_documents_event(self, envelope):
-        """A meeting's information note for participants, published: mail participants."""
-        if envelope["type"] == "document_published":
-            self._run(information.record_information_note, envelope, self.mailer,
-                      self._documents_url())
-
-    def _documents_url(self):
-        """Where the public reads documents (DOCUMENTS_PUBLIC_URL), for links in mails."""
-        return setting(self.config, "DOCUMENTS_PUBLIC_URL", None)
-
     @api("POST", "/registrations/<registration_id>/reject", returns=RegistrationSchema)
     def reject(self, request, caller, registration_id):
         """Reject a nomination (mc)."""
@@ -383,7 +372,6 @@ class RegistrationService(ServiceBase):
         """A meeting's side events, by status."""
         return self._run(usecases.list_side_events, meeting_id, query)
 
-
     # Invitations, and the addresses focal points receive them at
 
     @api("POST", "/meetings/<meeting_id>/invitations", body=InvitationCreateSchema,
@@ -437,6 +425,19 @@ class RegistrationService(ServiceBase):
     def list_focal_point_addresses(self, request, caller, query):
         """Focal points' addresses (mc: every Party's; a focal point: its own)."""
         return self._run(invitations.list_addresses, caller, query)
+
+    # What other services publish
+
+    @subscribe("documents")
+    def on_documents_event(self, envelope):
+        """A meeting's information note for participants, published: mail participants."""
+        if envelope["type"] == "document_published":
+            self._run(information.record_information_note, envelope, self.mailer,
+                      self._documents_url())
+
+    def _documents_url(self):
+        """Where the public reads documents (DOCUMENTS_PUBLIC_URL), for links in mails."""
+        return setting(self.config, "DOCUMENTS_PUBLIC_URL", None)
 
 
 def _pdf(content, filename):
