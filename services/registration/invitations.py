@@ -179,10 +179,10 @@ def get(uow, invitation_id):
 
 
 def list_for_meeting(uow, meeting_id, query):
-    """A meeting's invitations, by status and kind, paged like every list."""
+    """A meeting's invitations, by status, kind and country, paged like every list."""
     usecases.get_meeting(uow, meeting_id)
     statement = usecases._filtered(select(Invitation).where(
-        Invitation.meeting_id == meeting_id), Invitation, query, "status", "kind")
+        Invitation.meeting_id == meeting_id), Invitation, query, "status", "kind", "country")
     return usecases._page_by_id(uow, statement, Invitation, query)
 
 

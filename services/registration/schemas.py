@@ -489,6 +489,8 @@ class InvitationBatchSchema(Schema):
 class InvitationListQuery(PageQuery):
     status = one_of(domain.INVITATION_STATUSES)
     kind = one_of((domain.PARTY_ADDRESSEE, domain.OBSERVER_ADDRESSEE))
+    country = fields.String(validate=COUNTRY, metadata={
+        "description": "A Party's invitation (its focal point reads its own this way)."})
 
 
 class InvitationLetterQuery(Schema):

@@ -78,6 +78,9 @@ def test_cop2_invitations_letters_mail_and_nominations(services, registration, e
     listed = client.get(f"/meetings/{meeting['id']}/invitations",
                         params={"status": "sent"}).json()
     assert [item["id"] for item in listed["items"]] == [peru["id"]]
+    assert [item["id"] for item in client.get(f"/meetings/{meeting['id']}/invitations",
+                                              params={"country": "SEN"}).json()["items"]] == [
+        senegal["id"]]
     page = client.get(f"/meetings/{meeting['id']}/invitations", params={"limit": 100}).json()
     assert len(page["items"]) == 100 and page["next_cursor"]
 
