@@ -128,6 +128,18 @@ class SideEventData(Decided):
     preferred_ends_at = _text()
 
 
+class InvitationData(Stated):
+    meeting_code = fields.String(required=True)
+    addressee = fields.String(required=True)
+    kind = fields.String(required=True)
+    country = _text()
+    organisation = _text()
+    language = fields.String(required=True)
+    funding_eligible = fields.Boolean(allow_none=True)
+    nominations_due = fields.Date(required=True)
+    status = fields.String(required=True)
+
+
 # support
 
 class AgreementData(Decided):
@@ -264,6 +276,8 @@ SCHEMAS = {
     **_each(("registration_submitted", "registration_confirmed", "registration_rejected",
              "registration_withdrawn", "participant_checked_in"), RegistrationData()),
     "registration_updated": RegistrationCorrected(),
+    **_each(("invitation_issued", "invitation_sent", "invitation_nominations_received"),
+            InvitationData()),
     **_each(("credentials_submitted", "credentials_reviewed"), CredentialsData()),
     **_each(("observer_request_submitted", "observer_request_decided"),
             ObserverRequestData()),
