@@ -27,6 +27,11 @@ EVENT_ID = contextvars.ContextVar("event_id", default=None)
 # (too long, spaces, control characters) is replaced, so no log line carries it.
 _ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}$")
 
+# A password in a URL (`amqp://user:secret@host`), as a library may log a broker address:
+# nameko hides only the first of a cluster's `;`-separated addresses.
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@;\s]*:)[^@;\s/]+@")
+
+
 def new_correlation_id():
     return str(uuid.uuid4())
 
@@ -68,7 +73,8 @@ def context_of(envelope):
 
 
 class _Context(logging.Filter):
-    """Adds the service and the current ids to every record (explicit extras win)."""
+    """Adds the service and the current ids to every record (explicit extras win), and
+    hides any password of a URL in its message."""
 
     def __init__(self, service):
         super().__init__()
@@ -80,6 +86,10 @@ class _Context(logging.Filter):
             record.correlation_id = CORRELATION_ID.get()
         if getattr(record, "event_id", None) is None:
             record.event_id = EVENT_ID.get()
+        message = record.getMessage()
+        hidden = _URL_PASSWORD.sub(r"\1***@", message)
+        if hidden != message:
+            record.msg, record.args = hidden, None
         return True
 
 

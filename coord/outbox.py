@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from coord import topology
 from coord.amqp import BatchPublisher, BrokerProbe, Outgoing
 from coord.configured import setting
+from coord.settings import without_password
 from coord.metrics import (
     EVENTS_PUBLISHED, OLDEST_UNPUBLISHED, OUTBOX_BACKLOG, ROWS_PRUNED, TABLE_ROWS,
 )
@@ -80,7 +81,7 @@ class OutboxRelay:
 
     def _log_unreachable(self, exc, interval):
         log.warning("broker unreachable at %s (%s); outbox relay retries in %ss",
-                    self._amqp_uri.rsplit("@", 1)[-1], exc, interval)
+                    without_password(self._amqp_uri), exc, interval)
 
     def publish_pending(self, publisher):
         """Publish one batch of unpublished rows in order; returns how many the broker
