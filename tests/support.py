@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import requests
 import yaml
 from kombu import Connection
+from sqlalchemy import create_engine, text
 
 from coord import topology
 from coord.auth import digest
@@ -208,3 +209,23 @@ class StubService:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def rows(url, query):
+    """The rows of `query` on the database at `url`, read outside any service."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(query)).all()
+    finally:
+        engine.dispose()
+
+
+def publish_burst(amqp_uri, envelopes):
+    """Publish registration's `envelopes` as fast as the broker confirms them."""
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        producer = connection.Producer(connection.channel())
+        for envelope in envelopes:
+            producer.publish(json.dumps(envelope), exchange="registration.events",
+                             routing_key=envelope["type"], content_type="application/json",
+                             delivery_mode=2)

@@ -4,11 +4,10 @@ import json
 from collections import Counter
 
 from kombu import Connection, Queue
-from sqlalchemy import create_engine, text
 
 from coord import topology
 from tests.e2e.processes import PYTHON, environment, wait_healthy
-from tests.support import free_port, wait_for
+from tests.support import free_port, publish_burst as publish, rows, wait_for
 from tests.travel_support import confirmed, meeting_scheduled
 
 MEETING = "0b9c3f53-7d1e-4b1e-9d55-0c1b2d3e4f50"
@@ -37,24 +36,6 @@ class Tap:
 
     def close(self):
         self._connection.close()
-
-
-def rows(url, query):
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(query)).all()
-    finally:
-        engine.dispose()
-
-
-def publish(amqp_uri, envelopes):
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
-        producer = connection.Producer(connection.channel())
-        for envelope in envelopes:
-            producer.publish(json.dumps(envelope), exchange="registration.events",
-                             routing_key=envelope["type"], content_type="application/json",
-                             delivery_mode=2)
 
 
 def test_three_processes_each_of_travel_and_notifications_handle_a_burst_once(

@@ -1,16 +1,12 @@
 """A RabbitMQ cluster loses a node during a burst of 300 funded confirmations: the
 services fail over to the other nodes without a restart, and every travel case and feed
 entry is there exactly once."""
-import json
 import time
 from collections import Counter
 
-from kombu import Connection
-from sqlalchemy import create_engine, text
-
 from coord import deadletter
 from tests.faults.report import FaultRun, record
-from tests.support import ServiceHarness, wait_for
+from tests.support import ServiceHarness, publish_burst, rows, wait_for
 from tests.travel_support import confirmed, meeting_scheduled
 
 MEETING = "5d7e1c0a-3f43-4c55-9b1e-2a9f0c6d8e11"
@@ -34,29 +30,29 @@ def test_a_node_stopped_during_a_burst_loses_and_doubles_nothing(
         confirmed(MEETING, region, number)
         for number in range(CONFIRMATIONS // len(REGIONS)) for region in REGIONS]
     half = len(burst) // 2
-    _publish(cluster.amqp_uri, burst[:half])
+    publish_burst(cluster.amqp_uri, burst[:half])
     wait_for(lambda: _count(databases["travel"], "travel_cases") >= 30, timeout=180,
              message="the burst under way")
     cluster.stop_node(1)  # the node every connection went to first
     stopped_at, cases_then = time.monotonic(), _count(databases["travel"], "travel_cases")
-    _publish(cluster.amqp_uri, burst[half:])  # the rest of the burst, through the others
+    publish_burst(cluster.amqp_uri, burst[half:])  # the rest of the burst, through the others
     wait_for(lambda: _count(databases["travel"], "travel_cases") > cases_then, timeout=180,
              message="cases opening again on the other nodes")
     recovered_after = time.monotonic() - stopped_at
     wait_for(lambda: _count(databases["travel"], "travel_cases") >= CONFIRMATIONS
-             and not _rows(databases["travel"],
+             and not rows(databases["travel"],
                            "SELECT 1 FROM outbox WHERE published_at IS NULL"),
              timeout=600, message="every case opened and its events published")
     cluster.start_node(1)
 
-    travel_events = {row[0] for row in _rows(databases["travel"], "SELECT event_id FROM outbox")}
+    travel_events = {row[0] for row in rows(databases["travel"], "SELECT event_id FROM outbox")}
     wanted = {envelope["event_id"] for envelope in burst} | travel_events
-    wait_for(lambda: len(_rows(databases["notifications"], "SELECT id FROM feed_entries"))
+    wait_for(lambda: len(rows(databases["notifications"], "SELECT id FROM feed_entries"))
              >= len(wanted), timeout=600, message="every event in the feed")
 
-    cases = Counter(row[0] for row in _rows(databases["travel"],
+    cases = Counter(row[0] for row in rows(databases["travel"],
                                             "SELECT registration_id FROM travel_cases"))
-    feed = Counter(row[0] for row in _rows(databases["notifications"],
+    feed = Counter(row[0] for row in rows(databases["notifications"],
                                            "SELECT id FROM feed_entries"))
     parked = sum(len(deadletter.parked(cluster.amqp_uri, consumer))
                  for consumer in ("travel", "notifications"))
@@ -70,23 +66,5 @@ def test_a_node_stopped_during_a_burst_loses_and_doubles_nothing(
     assert set(cases.values()) == {1} and set(feed) == wanted
 
 
-def _publish(amqp_uri, envelopes):
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
-        producer = connection.Producer(connection.channel())
-        for envelope in envelopes:
-            producer.publish(json.dumps(envelope), exchange="registration.events",
-                             routing_key=envelope["type"], content_type="application/json",
-                             delivery_mode=2)
-
-
-def _rows(url, query):
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(query)).all()
-    finally:
-        engine.dispose()
-
-
 def _count(url, table):
-    return _rows(url, f"SELECT count(*) FROM {table}")[0][0]
+    return rows(url, f"SELECT count(*) FROM {table}")[0][0]
