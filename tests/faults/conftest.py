@@ -1,6 +1,7 @@
 """The fault suite: its cluster of three RabbitMQ nodes, and the table it prints."""
 import pytest
 
+from tests.e2e.processes import Processes
 from tests.faults.cluster import Cluster, ClusterUnavailable
 from tests.faults.report import RUNS, table
 
@@ -20,6 +21,14 @@ def cluster():
         pytest.skip(f"the RabbitMQ cluster did not start: {exc}")
     yield nodes
     nodes.close()
+
+
+@pytest.fixture
+def processes(tmp_path):
+    """Service processes of the test's own, killed at its end."""
+    started = Processes(tmp_path)
+    yield started
+    started.stop_all()
 
 
 def pytest_terminal_summary(terminalreporter):
