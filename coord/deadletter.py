@@ -31,12 +31,15 @@ def parked(amqp_uri, service):
     entries = []
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
-        while True:
-            message = channel.basic_get(queue, no_ack=False)
-            if message is None:
-                break
+        tags = []
+        while (message := channel.basic_get(queue, no_ack=False)) is not None:
             entries.append(_describe(message))
-        channel.close()  # unacked messages go back to the queue, in order
+            tags.append(message.delivery_tag)
+        for tag in tags:
+            # Put them back now, not when the broker notices the channel closed: a count
+            # taken right after (a replay's) must see them all.
+            channel.basic_reject(tag, requeue=True)
+        channel.close()
     return entries
 
 
