@@ -85,10 +85,15 @@ class EventSubscriber(Consumer):
         except Exception as exc:  # the broker is away: the first move declares it instead
             log.warning("%s could not declare its queues at start (%s); its first move "
                         "will", self.queue.name, exc)
+        self.mover.close()  # moves are rare: the first one opens its connection
         super().start()
 
     def stop(self):
         super().stop()
+        self.mover.close()
+
+    def kill(self):
+        super().kill()
         self.mover.close()
 
     def declare_topology(self, channel):

@@ -234,9 +234,11 @@ def publish_burst(amqp_uri, envelopes):
 class BrokerDoor:
     """A TCP door to the broker that a test can shut: services connect through it, and
     shutting it is the broker going away for them (and only them), while the machine's
-    broker goes on serving everything else."""
+    broker goes on serving everything else. Give it the test's own vhost: queues left in
+    the shared "/" by other runs may be of another type than this release declares."""
 
-    def __init__(self, target=("127.0.0.1", 5672)):
+    def __init__(self, vhost, target=("127.0.0.1", 5672)):
+        self.vhost = vhost
         self.target = target
         self.port = free_port()
         self._pipes = []
@@ -245,7 +247,7 @@ class BrokerDoor:
 
     @property
     def amqp_uri(self):
-        return f"amqp://guest:guest@127.0.0.1:{self.port}/"
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/{self.vhost}"
 
     def open(self):
         self._listener = socket.create_server(("127.0.0.1", self.port))

@@ -21,7 +21,7 @@ def test_health_and_openapi_answer_without_a_token(services, name):
 
 
 def test_health_is_503_while_the_broker_is_unreachable(services):
-    door = BrokerDoor()
+    door = BrokerDoor(services.rabbit_config["vhost"])
     registration = services.start("registration", AMQP_URI=door.amqp_uri)
 
     def health():
