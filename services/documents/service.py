@@ -1,7 +1,8 @@
 """Documents service: symbols, the processing chain with conference services, six
 languages, deadlines and publication (CONTRACT.md, port 8003).
 
-Meetings are known from registration's `meeting_scheduled` events. Every state change is
+Meetings are known from registration's `meeting_scheduled` events, or asked of
+registration when a request names one not heard of yet (coord.rpc). Every state change is
 published through the outbox; a timer sends `document_late` once per missed deadline.
 """
 import base64
@@ -14,6 +15,7 @@ from coord.corrections import CorrectionPage
 from coord.events import subscribe
 from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
+from coord.rpc import RegistrationMeetings
 from coord.public import public_response, reader_language
 from coord.service import ServiceBase
 from services.documents import public, public_views, usecases
@@ -34,6 +36,7 @@ class DocumentsService(ServiceBase):
     db = Database(Base.metadata)
     clock = Clock()
     files = Files()
+    meetings = RegistrationMeetings(known=usecases.meeting_known, keep=usecases.keep_meeting)
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
@@ -45,6 +48,7 @@ class DocumentsService(ServiceBase):
     def register_document(self, request, caller, body):
         """Register a document (mc); its symbol is assigned, never typed."""
         require(caller, action="register documents")
+        self.meetings.make_known(self.db, body["meeting_id"])
         with self.db.unit_of_work() as uow:
             today = self.clock.today()
             return usecases.describe(usecases.register_document(uow, caller, body, today),

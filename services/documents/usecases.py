@@ -33,7 +33,7 @@ def record_meeting(uow, envelope, today):
     a corrected one (`meeting_updated`) moves the deadlines of its unpublished documents."""
     if not uow.first_delivery(envelope["event_id"]):
         return None
-    meeting = _keep_meeting(uow, envelope)
+    meeting = keep_meeting(uow, envelope)
     if envelope["type"] == "meeting_updated":
         documents = uow.session.scalars(select(Document).where(
             Document.meeting_id == meeting.id, Document.status != domain.PUBLISHED)).all()
@@ -44,7 +44,12 @@ def record_meeting(uow, envelope, today):
     return meeting
 
 
-def _keep_meeting(uow, envelope):
+def meeting_known(uow, meeting_id):
+    return uow.session.get(Meeting, meeting_id) is not None
+
+
+def keep_meeting(uow, envelope):
+    """Store a meeting as its event (or registration's RPC answer, coord.rpc) names it."""
     data = envelope["data"]
     meeting_id = envelope["subject"]["id"]
     meeting = uow.session.get(Meeting, meeting_id) or Meeting(id=meeting_id)

@@ -6,6 +6,7 @@ Partner secretariats call this API; every state change is published through the 
 from importlib import resources
 
 from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
 
 from werkzeug.wrappers import Response
 
@@ -64,6 +65,12 @@ class RegistrationService(ServiceBase):
         """Schedule a meeting (mc)."""
         require(caller, action="schedule meetings")
         return self._run(usecases.schedule_meeting, caller, body)
+
+    @rpc
+    def meeting_snapshot(self, meeting_id):
+        """For services that are asked about a meeting before its `meeting_scheduled`
+        event reaches them (coord.rpc): the meeting as that event describes it, or None."""
+        return self._run(usecases.meeting_snapshot, meeting_id)
 
     @api("GET", "/meetings", query=MeetingListQuery, returns=page_of(MeetingSchema))
     def list_meetings(self, request, caller, query):

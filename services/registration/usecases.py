@@ -115,13 +115,26 @@ def _check_meeting_printable(title, city, translations):
 
 
 def _meeting_event(event_type, meeting, caller, **extra):
-    return Event(
-        event_type, "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
-        data={"code": meeting.code, "title": meeting.title, "kind": meeting.kind,
-              "city": meeting.city, "country": meeting.country,
-              "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
-              "symbol_prefix": meeting.symbol_prefix, "translations": meeting.translations,
-              "waiting": None, **extra})
+    return Event(event_type, "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
+                 data={**_meeting_data(meeting), **extra})
+
+
+def _meeting_data(meeting):
+    """What `meeting_scheduled` says of a meeting, and `meeting_snapshot` answers."""
+    return {"code": meeting.code, "title": meeting.title, "kind": meeting.kind,
+            "city": meeting.city, "country": meeting.country,
+            "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
+            "symbol_prefix": meeting.symbol_prefix, "translations": meeting.translations,
+            "waiting": None}
+
+
+def meeting_snapshot(uow, meeting_id):
+    """A meeting as its `meeting_scheduled` envelope names it (`subject`, `data`), for a
+    service asking over RPC before that event reaches it (coord.rpc); None when unknown."""
+    meeting = uow.session.get(Meeting, str(meeting_id))
+    if meeting is None:
+        return None
+    return {"subject": {"kind": "meeting", "id": meeting.id}, "data": _meeting_data(meeting)}
 
 
 # Corrections (coord.corrections): what may change, and what follows.

@@ -12,6 +12,7 @@ from coord.events import subscribe
 from coord.corrections import CorrectionPage
 from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
+from coord.rpc import RegistrationMeetings
 from coord.service import ServiceBase
 from services.support import reports, usecases
 from services.support.models import Base
@@ -27,6 +28,7 @@ REQUEST = "/support-requests/<request_id>"
 class SupportService(ServiceBase):
     name = "support"
     db = Database(Base.metadata)
+    meetings = RegistrationMeetings(known=usecases.meeting_known, keep=usecases.keep_meeting)
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
@@ -42,6 +44,7 @@ class SupportService(ServiceBase):
     def record_agreement(self, request, caller, body):
         """Record who provides a category of support at a meeting, on which basis (mc)."""
         require(caller, action="record support agreements")
+        self.meetings.make_known(self.db, body["meeting_id"])
         with self.db.unit_of_work() as uow:
             return usecases.record_agreement(uow, caller, body)
 
@@ -91,6 +94,7 @@ class SupportService(ServiceBase):
     def record_settlement(self, request, caller, body):
         """Record a payment to a provider for a meeting (mc); it pays down what is owed."""
         require(caller, action="record settlements")
+        self.meetings.make_known(self.db, body["meeting_id"])
         with self.db.unit_of_work() as uow:
             return usecases.record_settlement(uow, caller, body)
 
@@ -105,6 +109,7 @@ class SupportService(ServiceBase):
     def request_support(self, request, caller, body):
         """Ask a provider for an item of support under its agreement (mc)."""
         require(caller, action="request support")
+        self.meetings.make_known(self.db, body["meeting_id"])
         with self.db.unit_of_work() as uow:
             return usecases.request_support(uow, caller, body)
 

@@ -28,12 +28,21 @@ def record_registration_event(uow, envelope):
     if envelope["type"] not in ("meeting_scheduled", "meeting_updated") or \
             not uow.first_delivery(envelope["event_id"]):
         return
+    keep_meeting(uow, envelope)
+
+
+def keep_meeting(uow, envelope):
+    """Store a meeting as its event (or registration's RPC answer, coord.rpc) names it."""
     data = envelope["data"]
     meeting = uow.session.get(Meeting, envelope["subject"]["id"])
     if meeting is None:
         meeting = Meeting(id=envelope["subject"]["id"], learned_at=utcnow())
         uow.session.add(meeting)
     meeting.code, meeting.title = data["code"], data.get("title") or data["code"]
+
+
+def meeting_known(uow, meeting_id):
+    return uow.session.get(Meeting, meeting_id) is not None
 
 
 def _meeting_named_in_body(uow, meeting_id, lock=False):
