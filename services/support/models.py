@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from coord import corrections
+from coord import corrections, scope
 from coord.db import UtcDateTime, add_messaging_tables
 from services.support import domain
 from coord.money import Money
@@ -40,6 +40,7 @@ class Base(DeclarativeBase):
 
 add_messaging_tables(Base.metadata)
 CORRECTIONS = corrections.history_table(Base.metadata)
+PARTIES = scope.add_parties_table(Base.metadata)  # who reads what (coord.scope)
 
 
 class Meeting(Base):

@@ -52,13 +52,13 @@ class SupportService(ServiceBase):
     def list_agreements(self, request, caller, query):
         """Agreements, oldest first, by meeting, provider and category."""
         with self.db.unit_of_work() as uow:
-            return usecases.list_agreements(uow, query)
+            return usecases.list_agreements(uow, caller, query)
 
     @api("GET", "/agreements/<agreement_id>", returns=AgreementSchema)
     def get_agreement(self, request, caller, agreement_id):
         """One agreement."""
         with self.db.unit_of_work() as uow:
-            return usecases.get_agreement(uow, agreement_id)
+            return usecases.get_agreement(uow, caller, agreement_id)
 
     @api("PATCH", "/agreements/<agreement_id>", body=AgreementPatchSchema,
          returns=AgreementSchema)
@@ -74,7 +74,7 @@ class SupportService(ServiceBase):
     def agreement_history(self, request, caller, agreement_id, query):
         """The agreement's corrections, oldest first."""
         with self.db.unit_of_work() as uow:
-            return usecases.agreement_history(uow, agreement_id, query)
+            return usecases.agreement_history(uow, caller, agreement_id, query)
 
     @api("POST", "/agreements/<agreement_id>/acknowledge", returns=AgreementSchema)
     def acknowledge_agreement(self, request, caller, agreement_id):
@@ -102,7 +102,7 @@ class SupportService(ServiceBase):
     def list_settlements(self, request, caller, query):
         """Settlements, oldest first, by meeting and provider."""
         with self.db.unit_of_work() as uow:
-            return usecases.list_settlements(uow, query)
+            return usecases.list_settlements(uow, caller, query)
 
     @api("POST", "/support-requests", body=SupportRequestCreateSchema,
          returns=SupportRequestSchema, status=201)
@@ -118,13 +118,13 @@ class SupportService(ServiceBase):
     def list_support_requests(self, request, caller, query):
         """What waits on a partner: requests oldest first, by provider, status, meeting."""
         with self.db.unit_of_work() as uow:
-            return usecases.list_support_requests(uow, query)
+            return usecases.list_support_requests(uow, caller, query)
 
     @api("GET", REQUEST, returns=SupportRequestSchema)
     def get_support_request(self, request, caller, request_id):
         """One support request."""
         with self.db.unit_of_work() as uow:
-            return usecases.get_support_request(uow, request_id)
+            return usecases.get_support_request(uow, caller, request_id)
 
     @api("POST", REQUEST + "/accept", returns=SupportRequestSchema)
     def accept(self, request, caller, request_id):
@@ -160,13 +160,13 @@ class SupportService(ServiceBase):
     def ledger(self, request, caller, query):
         """Per provider and basis: requests, travel work, and money per currency."""
         with self.db.unit_of_work() as uow:
-            return usecases.ledger(uow, query["meeting_id"])
+            return usecases.ledger(uow, caller, query["meeting_id"])
 
     @api("GET", "/ledger.csv", query=LedgerQuery, content_types=("text/csv",))
     def ledger_csv(self, request, caller, query):
         """The ledger's money for finance, one row per provider, basis and currency."""
         with self.db.unit_of_work() as uow:
-            document = usecases.ledger(uow, query["meeting_id"])
+            document = usecases.ledger(uow, caller, query["meeting_id"])
         disposition = f'attachment; filename="{reports.csv_filename(document)}"'
         return Response(reports.ledger_csv(document), mimetype="text/csv",
                         headers={"Content-Disposition": disposition})

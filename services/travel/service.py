@@ -63,13 +63,13 @@ class TravelService(ServiceBase):
     def list_cases(self, request, caller, query):
         """Travel cases: by meeting, status, the organisation that still has to act, overdue."""
         with self.db.unit_of_work() as uow:
-            return usecases.list_cases(uow, query, self.today)
+            return usecases.list_cases(uow, caller, query, self.today)
 
     @api("GET", "/travel-cases/<case_id>", returns=TravelCaseSchema)
     def get_case(self, request, caller, case_id):
         """One travel case."""
         with self.db.unit_of_work() as uow:
-            return usecases.get_case(uow, case_id, self.today)
+            return usecases.get_case(uow, caller, case_id, self.today)
 
     @api("POST", "/travel-cases/<case_id>/ticket", body=TicketCreateSchema,
          returns=TravelCaseSchema, status=201)
