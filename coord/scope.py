@@ -38,8 +38,9 @@ def create_parties_table(op, *backfills):
     (subject_type, subject_id, organisation) rows of who is already party to what."""
     op.create_table(PARTIES, *_parties_columns())
     op.create_index(_BY_ORGANISATION[0], PARTIES, list(_BY_ORGANISATION[1:]))
-    for rows in backfills:
-        op.execute(f"INSERT INTO {PARTIES} (subject_type, subject_id, organisation) {rows}")
+    if backfills:  # one INSERT of their UNION: a row two of them find is kept once
+        op.execute(f"INSERT INTO {PARTIES} (subject_type, subject_id, organisation) "
+                   + " UNION ".join(backfills))
 
 
 def drop_parties_table(op):

@@ -59,14 +59,14 @@ class DocumentsService(ServiceBase):
         """Documents by meeting, status, kind, holder, and whether late."""
         today = self.clock.today()
         with self.db.unit_of_work() as uow:
-            listed = usecases.list_documents(uow, query, today)
+            listed = usecases.list_documents(uow, caller, query, today)
             return {**listed, "items": [usecases.describe(d, today) for d in listed["items"]]}
 
     @api("GET", "/documents/<document_id>", returns=DocumentSchema)
     def get_document(self, request, caller, document_id):
         """One document, its languages and contributions."""
         with self.db.unit_of_work() as uow:
-            return usecases.describe(usecases.get_document(uow, document_id),
+            return usecases.describe(usecases.read_document(uow, caller, document_id),
                                      self.clock.today())
 
     @api("PATCH", "/documents/<document_id>", body=DocumentPatchSchema, returns=DocumentSchema)
@@ -81,7 +81,7 @@ class DocumentsService(ServiceBase):
     def document_history(self, request, caller, document_id, query):
         """The document's corrections, oldest first (deadlines its meeting moved too)."""
         with self.db.unit_of_work() as uow:
-            return usecases.document_history(uow, document_id, query)
+            return usecases.document_history(uow, caller, document_id, query)
 
     @api("POST", "/documents/<document_id>/contributions", body=ContributionCreateSchema,
          returns=ContributionSchema, status=201)
@@ -130,7 +130,7 @@ class DocumentsService(ServiceBase):
                  "Repr-Digest.")
     def download_file(self, request, caller, document_id, lang):
         with self.db.unit_of_work() as uow:
-            document, version, content = usecases.read_file(uow, document_id, lang,
+            document, version, content = usecases.read_file(uow, caller, document_id, lang,
                                                             files=self.files)
         return _file_response(document, version, content, disposition="attachment")
 

@@ -11,7 +11,7 @@ import io
 
 import pytest
 
-from tests.documents_support import working_document
+from tests.documents_support import PDF_BYTES, working_document
 from tests.support import nominate, schedule_meeting, wait_for
 from tests.support_support import created, ok
 
@@ -25,7 +25,9 @@ class Cop2:
       chb pays DSA for weog; brs lends IT equipment, chb gives technical support;
     - Kenya's delegate travels with brs throughout; Brazil's case is handed from brs to
       chb when grulac's travel and DSA move to chb (brs stays party: "before");
-    - a support request to each provider; brs invoices, mc settles.
+    - a support request to each provider; brs invoices, mc settles;
+    - documents: one law contributed to, one unon-dcs holds, one mc drafts alone (with
+      a file), one published.
     """
 
     def __init__(self, services):
@@ -50,6 +52,8 @@ class Cop2:
         self.requests = {"brs": self.ask("brs", "it_equipment"),
                          "chb": self.ask("chb", "technical")}
         self.settlement = self.invoice_and_settle(self.requests["brs"])
+        self.documents = services.start("documents")
+        self.docs = self.write_documents()
 
     def agree(self, provider, category, basis, regions):
         return created(self.support.client.post("/agreements", json={
@@ -95,8 +99,29 @@ class Cop2:
             "amount": {"amount": "100.00", "currency": "USD"}}))["id"]
 
 
-def everyone_but(*organisations):
-    return tuple(org for org in READERS if org not in organisations)
+    def write_documents(self):
+        def post(path, as_="mc", **kwargs):
+            response = self.documents.client.post(path, as_=as_, **kwargs)
+            assert response.status_code in (200, 201), response.text
+            return response.json()
+
+        docs = {name: post("/documents", json=working_document(
+            self.meeting, title=f"The {name} one", languages="reduced"))["id"]
+            for name in ("contributed", "held", "drafted", "published")}
+        post(f"/documents/{docs['contributed']}/contributions", as_="law",
+             json={"note": "The Basel view."})
+        post(f"/documents/{docs['held']}/submit")
+        uploaded = self.documents.client.put(
+            f"/documents/{docs['drafted']}/files/en", data=PDF_BYTES,
+            headers={"Content-Type": "application/pdf"})
+        assert uploaded.status_code == 200, uploaded.text
+        published = f"/documents/{docs['published']}"
+        post(f"{published}/submit")
+        post(f"{published}/edited", as_="unon-dcs")
+        for language in ("fr", "es"):
+            post(f"{published}/translations/{language}", as_="unon-dcs")
+        post(f"{published}/publish")
+        return docs
 
 
 def single(service, path, readers):
@@ -172,4 +197,16 @@ def test_support_and_travel_show_each_partner_its_own_work(cop2):
         shown = ledger_providers(support, cop2.meeting, organisation)
         if shown != expected:
             wrong.append(f"{organisation} GET /ledger and .csv: {shown}, expected {expected}")
+    assert wrong == []
+
+
+def test_documents_show_a_partner_what_it_holds_held_or_contributed_to(cop2):
+    documents, docs = cop2.documents, cop2.docs
+    readers = {docs["contributed"]: ("law",), docs["held"]: ("unon-dcs",),
+               docs["drafted"]: (), docs["published"]: READERS}
+    wrong = listing(documents, "/documents", readers, meeting_id=cop2.meeting)
+    for document_id, allowed in readers.items():
+        wrong += single(documents, f"/documents/{document_id}", allowed)
+        wrong += single(documents, f"/documents/{document_id}/history", allowed)
+    wrong += single(documents, f"/documents/{docs['drafted']}/files/en", ())
     assert wrong == []
