@@ -8,7 +8,7 @@ a case handed from brs to chb stays readable by both. Reads are one indexed semi
 lists filter in SQL (keyset paging unchanged), and one resource outside the scope is 404,
 exactly like one that does not exist, so nobody learns what others work on.
 """
-from sqlalchemy import Column, Index, PrimaryKeyConstraint, String, Table, select
+from sqlalchemy import Column, Index, PrimaryKeyConstraint, String, Table, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coord.errors import NotFound
@@ -78,6 +78,27 @@ def become_parties(session, parties, subject_type, subject_id, *organisations):
     session.execute(insert(parties).values(rows).on_conflict_do_nothing())
 
 
+# Fields of an event's data that name an organisation taking part in its subject.
+PARTY_FIELDS = ("provider", "travel_owner", "dsa_owner", "previous_travel_owner",
+                "previous_dsa_owner", "contributor", "payer", "holder", "organiser_code",
+                "nominated_by")
+# Subjects about one participant of a country: that Party's focal point is party to them.
+DELEGATION_SUBJECTS = ("registration", "credentials")
+
+
+def named_in(envelope):
+    """The organisations an event names as party to its subject: who acted, who must act,
+    providers, owners (now and before), contributors, payers, nominators, and the focal
+    point of a delegate's country. Notifications stores them per subject when it records
+    the event, so the feed and webhooks show it to them and to nobody else but `mc`."""
+    data = envelope.get("data") or {}
+    named = {envelope.get("actor"), envelope.get("owner")}
+    named.update(data.get(field) for field in PARTY_FIELDS)
+    if (envelope.get("subject") or {}).get("kind") in DELEGATION_SUBJECTS:
+        named.add(focal_point_of(data.get("country")))
+    return {org for org in named if isinstance(org, str) and org}
+
+
 def party_subjects(parties, caller, subject_type):
     """The ids of the `subject_type` subjects `caller` is party to (a subquery)."""
     return select(parties.c.subject_id).where(
@@ -94,6 +115,14 @@ def scoped(statement, caller, parties, subject_type, id_column, *also):
     for extra in also:
         condition = condition | extra
     return statement.where(condition)
+
+
+def party_to(parties, caller, type_column, id_column):
+    """A condition for rows whose subject (`type_column`, `id_column`) `caller` is party
+    to, for tables that hold subjects of several types (a feed)."""
+    return exists().where(parties.c.organisation == caller,
+                          parties.c.subject_type == type_column,
+                          parties.c.subject_id == id_column)
 
 
 def is_party(session, parties, caller, subject_type, subject_id):

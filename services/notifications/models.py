@@ -6,6 +6,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from coord import scope
 from coord.db import UtcDateTime, add_messaging_tables
 from coord.mail import add_mail_table
 from services.notifications.domain import entry_is_late
@@ -17,6 +18,8 @@ class Base(DeclarativeBase):
 
 add_messaging_tables(Base.metadata)
 MAIL_OUTBOX = add_mail_table(Base.metadata)
+# Who is party to each subject the feed speaks of: who reads its entries (coord.scope).
+PARTIES = scope.add_parties_table(Base.metadata)
 
 
 class FeedEntry(Base):

@@ -73,14 +73,14 @@ class NotificationsService(ServiceBase):
     def feed(self, request, caller, query):
         """The feed, newest first, by meeting, owner, type and time."""
         with self.db.unit_of_work() as uow:
-            return usecases.feed(uow, query)
+            return usecases.feed(uow, caller, query)
 
     @api("GET", "/feed.atom", query=AtomQuery, token_in_query=True,
          content_types=("application/atom+xml",))
     def feed_atom(self, request, caller, query):
         """The newest entries as an Atom 1.0 feed (token also as ?access_token=)."""
         with self.db.unit_of_work() as uow:
-            entries = usecases.feed(uow, query)["items"]
+            entries = usecases.feed(uow, caller, query)["items"]
         filters = {name: value for name, value in query.items() if name != "limit"}
         document = atom.render(
             entries, filters=filters, page_url=request.host_url,
@@ -96,13 +96,13 @@ class NotificationsService(ServiceBase):
         if after is None:
             with self.db.unit_of_work() as uow:
                 after = usecases.newest_seq(uow)
-        return stream.response(stream.FeedStream(self.db.engine(), query, after), request)
+        return stream.response(stream.FeedStream(self.db.engine(), caller, query, after), request)
 
     @api("GET", "/waiting", returns=WaitingOverviewSchema)
     def waiting(self, request, caller):
         """How many items wait on each organisation, and how many of them are late."""
         with self.db.unit_of_work() as uow:
-            return usecases.waiting_overview(uow)
+            return usecases.waiting_overview(uow, caller)
 
     @api("GET", "/digest", query=DigestQuery, returns=DigestSchema)
     def digest_json(self, request, caller, query):
@@ -117,7 +117,7 @@ class NotificationsService(ServiceBase):
 
     def _digest(self, caller, query):
         with self.db.unit_of_work() as uow:
-            return usecases.digest(uow, query.get("owner", caller), utcnow())
+            return usecases.digest(uow, caller, query.get("owner", caller), utcnow())
 
     @api("POST", "/digest-addresses", body=DigestAddressCreateSchema,
          returns=DigestAddressSchema, status=201)

@@ -39,12 +39,14 @@ def frame(entry):
 
 
 class FeedStream:
-    """Iterating it yields the stream's text, forever: entries after `after` matching
-    `filters`, then each new one, with a comment line when idle so proxies and dead
+    """Iterating it yields the stream's text, forever: entries `caller` reads after
+    `after` matching `filters`, then each new one, with a comment line when idle so proxies and dead
     clients are noticed."""
 
-    def __init__(self, engine, filters, after, *, poll_interval=0.5, heartbeat_interval=15.0):
+    def __init__(self, engine, caller, filters, after, *, poll_interval=0.5,
+                 heartbeat_interval=15.0):
         self.engine = engine
+        self.caller = caller  # who reads: only its entries are sent (coord.scope)
         self.filters = {name: filters.get(name) for name in ("meeting_id", "owner", "type")}
         self.after = after
         self.poll_interval = poll_interval
@@ -67,7 +69,8 @@ class FeedStream:
 
     def _next_batch(self):
         with Session(self.engine) as session:
-            entries = usecases.entries_after(session, self.after, self.filters)
+            entries = usecases.entries_after(session, self.caller, self.after,
+                                              self.filters)
             if entries:
                 self.after = entries[-1].seq
             return "".join(frame(entry) for entry in entries)

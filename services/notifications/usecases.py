@@ -4,10 +4,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import case, func, select
 
+from coord import scope
 from coord.http import decode_cursor, page
 from coord.vocabulary import ORGANISATIONS
 from services.notifications import domain
-from services.notifications.models import FeedEntry, KnownMeeting, WaitingItem
+from services.notifications.models import PARTIES, FeedEntry, KnownMeeting, WaitingItem
 from services.notifications.names import organisation, text
 from services.notifications.summaries import summarise
 
@@ -37,6 +38,10 @@ def record(uow, envelope):
     )
     session.add(entry)
     session.flush()
+    # Everyone it names is party to its subject from now on, and reads every entry about
+    # it, earlier ones included ("now or before", coord.scope).
+    scope.become_parties(session, PARTIES, entry.subject_kind, entry.subject_id,
+                         *scope.named_in(envelope))
     _update_waiting(session, entry)
     return entry
 
@@ -76,7 +81,15 @@ def _update_waiting(session, entry):
     session.add(item)
 
 
-def _filtered(statement, filters):
+def _readable_by(statement, caller, kind_column, id_column):
+    """Only what `caller` reads: all for `mc`, else subjects it is party to."""
+    if scope.reads_everything(caller):
+        return statement
+    return statement.where(scope.party_to(PARTIES, caller, kind_column, id_column))
+
+
+def _filtered(statement, caller, filters):
+    statement = _readable_by(statement, caller, FeedEntry.subject_kind, FeedEntry.subject_id)
     for column in ("meeting_id", "owner", "type"):
         if filters.get(column):
             statement = statement.where(getattr(FeedEntry, column) == filters[column])
@@ -86,9 +99,10 @@ def _filtered(statement, filters):
     return statement
 
 
-def feed(uow, query):
-    """Entries newest first, filtered; the cursor is the last entry's sequence number."""
-    statement = _filtered(select(FeedEntry).order_by(FeedEntry.seq.desc()), query)
+def feed(uow, caller, query):
+    """The entries `caller` reads, newest first, filtered; the cursor is the last entry's
+    sequence number."""
+    statement = _filtered(select(FeedEntry).order_by(FeedEntry.seq.desc()), caller, query)
     if query.get("since"):
         statement = statement.where(FeedEntry.at >= query["since"])
     position = decode_cursor(query.get("cursor"), expected=int)
@@ -103,17 +117,20 @@ def newest_seq(uow):
     return uow.session.scalar(select(func.max(FeedEntry.seq))) or 0
 
 
-def entries_after(session, seq, filters, limit=100):
-    """Entries after `seq`, oldest first: what a stream that has sent `seq` sends next."""
-    statement = _filtered(select(FeedEntry).where(FeedEntry.seq > seq), filters)
+def entries_after(session, caller, seq, filters, limit=100):
+    """The entries `caller` reads after `seq`, oldest first: what a stream that has sent
+    `seq` sends next."""
+    statement = _filtered(select(FeedEntry).where(FeedEntry.seq > seq), caller, filters)
     return session.scalars(statement.order_by(FeedEntry.seq).limit(limit)).all()
 
 
-def waiting_overview(uow):
-    """For every organisation, how many items wait on it and how many of those are late."""
-    rows = uow.session.execute(
+def waiting_overview(uow, caller):
+    """For every organisation, how many of the items `caller` reads wait on it and how
+    many of those are late."""
+    rows = uow.session.execute(_readable_by(
         select(WaitingItem.owner, func.count(), func.sum(case((WaitingItem.late, 1), else_=0)))
-        .where(WaitingItem.owner.is_not(None)).group_by(WaitingItem.owner)).all()
+        .where(WaitingItem.owner.is_not(None)), caller,
+        WaitingItem.subject_kind, WaitingItem.subject_id).group_by(WaitingItem.owner)).all()
     counts = {owner: (waiting, int(late or 0)) for owner, waiting, late in rows}
     return {"organisations": [
         {"owner": code, "owner_name": organisation(code),
@@ -121,12 +138,14 @@ def waiting_overview(uow):
         for code in ORGANISATIONS]}
 
 
-def digest(uow, owner, now):
-    """What currently waits on `owner`: late items first, then the longest waiting."""
-    rows = uow.session.execute(
+def digest(uow, caller, owner, now):
+    """What currently waits on `owner`, of what `caller` reads: late items first, then the
+    longest waiting."""
+    rows = uow.session.execute(_readable_by(
         select(WaitingItem, FeedEntry)
         .join(FeedEntry, FeedEntry.id == WaitingItem.entry_id)
-        .where(WaitingItem.owner == owner)
+        .where(WaitingItem.owner == owner), caller,
+        WaitingItem.subject_kind, WaitingItem.subject_id)
         .order_by(WaitingItem.late.desc(), WaitingItem.since, FeedEntry.seq)).all()
     items = [{
         "subject": {"kind": item.subject_kind, "id": item.subject_id},

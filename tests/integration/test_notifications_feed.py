@@ -103,7 +103,7 @@ def test_a_feed_reader_parses_the_atom_feed(services):
         services.publish(sample.source, sample.envelope())
     entries = wait_for_entries(notifications, 3)
 
-    token = services.tokens.plain["europe"]
+    token = services.tokens.plain["mc"]
     response = requests.get(notifications.url + "/feed.atom",
                             params={"access_token": token}, timeout=10)
     assert response.status_code == 200, response.text

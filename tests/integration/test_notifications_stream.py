@@ -52,7 +52,7 @@ def publish(services, notifications, samples):
 
 def test_a_client_that_reconnects_with_last_event_id_gets_exactly_what_it_missed(services):
     notifications = services.start("notifications")
-    token = services.tokens.plain["chb"]
+    token = services.tokens.plain["mc"]
     first = publish(services, notifications, SAMPLES[:3])
 
     with event_stream(notifications, access_token=token, last_event_id=0) as read:

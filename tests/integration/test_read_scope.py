@@ -31,6 +31,7 @@ class Cop2:
     """
 
     def __init__(self, services):
+        self.notifications = services.start("notifications")
         self.registration = services.start("registration")
         self.support = services.start("support")
         self.travel = services.start("travel")
@@ -209,4 +210,58 @@ def test_documents_show_a_partner_what_it_holds_held_or_contributed_to(cop2):
         wrong += single(documents, f"/documents/{document_id}", allowed)
         wrong += single(documents, f"/documents/{document_id}/history", allowed)
     wrong += single(documents, f"/documents/{docs['drafted']}/files/en", ())
+    assert wrong == []
+
+
+def feed_subjects(notifications, organisation):
+    subjects, cursor = set(), None
+    while True:
+        page = ok(notifications.client.get("/feed", as_=organisation,
+                                           params={"limit": 7, "cursor": cursor}))
+        subjects |= {entry["subject"]["id"] for entry in page["items"]}
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return subjects
+
+
+def waiting_counts(notifications, organisation):
+    overview = ok(notifications.client.get("/waiting", as_=organisation))["organisations"]
+    return {row["owner"]: row["waiting"] for row in overview if row["waiting"]}
+
+
+def test_the_feed_shows_a_partner_the_entries_about_its_own_work(cop2):
+    notifications, agreements, docs = cop2.notifications, cop2.agreements, cop2.docs
+    wait_for(lambda: cop2.settlement in feed_subjects(notifications, "mc"), timeout=30,
+             message="the feed to catch up")
+    wait_for(lambda: docs["published"] in feed_subjects(notifications, "mc"), timeout=30,
+             message="the documents in the feed")
+    expected = {
+        "brs": {*(agreements[key] for key in agreements if key.startswith("brs")),
+                cop2.requests["brs"], cop2.settlement, *cop2.cases.values()},
+        "chb": {*(agreements[key] for key in agreements if key.startswith("chb")),
+                cop2.requests["chb"], cop2.cases["brazil"]},
+        "law": {docs["contributed"]},
+        "unon-dcs": {docs["held"], docs["published"]},
+    }
+    everything = feed_subjects(notifications, "mc")
+    wrong = [f"mc's feed lacks {sorted(set().union(*expected.values()) - everything)}"
+             ] if not set().union(*expected.values()) <= everything else []
+    for organisation, subjects in expected.items():
+        shown = feed_subjects(notifications, organisation)
+        if shown != subjects:
+            wrong.append(f"{organisation} GET /feed: {sorted(shown - subjects)} too many, "
+                         f"{sorted(subjects - shown)} missing")
+
+    # What waits on whom, of what each reads: the draft law contributed to waits on mc,
+    # the document unon-dcs holds on unon-dcs; nobody but mc sees chb's or brs's queue
+    # unless it is party to the items in it.
+    for organisation, counts in {"law": {"mc": 1}, "unon-dcs": {"unon-dcs": 1}}.items():
+        if waiting_counts(notifications, organisation) != counts:
+            wrong.append(f"{organisation} GET /waiting: "
+                         f"{waiting_counts(notifications, organisation)}, expected {counts}")
+    for organisation, items in {"mc": True, "chb": True, "brs": True, "law": False}.items():
+        digest = ok(notifications.client.get("/digest", params={"owner": "chb"},
+                                             as_=organisation))
+        if bool(digest["items"]) != items:
+            wrong.append(f"{organisation} GET /digest?owner=chb: {len(digest['items'])} items")
     assert wrong == []
