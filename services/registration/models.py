@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from coord import corrections
+from coord import corrections, scope
 from coord.db import UtcDateTime, add_messaging_tables
 from coord.mail import add_mail_table
 
@@ -16,6 +16,7 @@ class Base(DeclarativeBase):
 add_messaging_tables(Base.metadata)
 MAIL_OUTBOX = add_mail_table(Base.metadata)
 CORRECTIONS = corrections.history_table(Base.metadata)
+PARTIES = scope.add_parties_table(Base.metadata)  # who reads what (coord.scope)
 
 
 class Meeting(corrections.Correctable, Base):

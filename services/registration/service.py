@@ -139,7 +139,7 @@ class RegistrationService(ServiceBase):
          returns=page_of(RegistrationSchema))
     def list_registrations(self, request, caller, meeting_id, query):
         """A meeting's registrations, by status, country, category or priority."""
-        return self._run(usecases.list_registrations, meeting_id, query)
+        return self._run(usecases.list_registrations, caller, meeting_id, query)
 
     @api("PATCH", "/registrations/<registration_id>", body=RegistrationPatchSchema,
          returns=RegistrationSchema)
@@ -153,12 +153,12 @@ class RegistrationService(ServiceBase):
          returns=CorrectionPage)
     def registration_history(self, request, caller, registration_id, query):
         """The registration's corrections, oldest first."""
-        return self._run(usecases.history, "registration", registration_id, query)
+        return self._run(usecases.registration_history, caller, registration_id, query)
 
     @api("GET", "/registrations/<registration_id>", returns=RegistrationSchema)
     def get_registration(self, request, caller, registration_id):
         """One registration."""
-        return self._run(usecases.get_registration, registration_id)
+        return self._run(usecases.read_registration, caller, registration_id)
 
     @api("POST", "/registrations/<registration_id>/confirm", body=ConfirmSchema,
          returns=RegistrationSchema)
@@ -199,7 +199,7 @@ class RegistrationService(ServiceBase):
         """A confirmation or visa-support letter as PDF, in any language with templates
         (en, fr, es, ar, zh, ru); the meeting's title and city in that language when the
         meeting has them, else in English with a note saying so."""
-        facts = self._run(usecases.letter_facts, registration_id, kind)
+        facts = self._run(usecases.readable_letter_facts, caller, registration_id, kind)
         return _pdf(render_letter(kind, query["lang"], facts),
                     f"{facts.meeting_code}-{kind}-{query['lang']}-{registration_id[:8]}.pdf")
 
@@ -209,7 +209,7 @@ class RegistrationService(ServiceBase):
         """The list of participants as the UN issues it (Parties, observer States, then
         organisations), provisional until the meeting ends; JSON, CSV
         (Accept: text/csv) or PDF (Accept: application/pdf, in `lang`)."""
-        listing = self._run(usecases.participants, meeting_id)
+        listing = self._run(usecases.participants, caller, meeting_id)
         wanted = request.accept_mimetypes.best_match(
             ("application/json", "text/csv", "application/pdf"))
         name = f"{listing['meeting_code']}-participants-{listing['edition']}"
@@ -273,7 +273,7 @@ class RegistrationService(ServiceBase):
     @api("GET", "/credentials/<credentials_id>", returns=CredentialsSchema)
     def get_credentials(self, request, caller, credentials_id):
         """One representative's credentials."""
-        return self._run(usecases.get_credentials, credentials_id)
+        return self._run(usecases.get_credentials, caller, credentials_id)
 
     @api("POST", "/credentials/<credentials_id>/review", body=CredentialsReviewSchema,
          returns=CredentialsSchema)
@@ -286,12 +286,12 @@ class RegistrationService(ServiceBase):
          returns=page_of(CredentialsSchema))
     def list_credentials(self, request, caller, meeting_id, query):
         """Credentials presented for a meeting, by status and country."""
-        return self._run(usecases.list_credentials, meeting_id, query)
+        return self._run(usecases.list_credentials, caller, meeting_id, query)
 
     @api("GET", "/meetings/<meeting_id>/credentials-report", returns=CredentialsReportSchema)
     def credentials_report(self, request, caller, meeting_id):
         """The credentials report: each Party expected, and where its credentials stand."""
-        return self._run(usecases.credentials_report, meeting_id)
+        return self._run(usecases.credentials_report, caller, meeting_id)
 
     # Observer admission
 

@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from sqlalchemy import extract, func, select
 from sqlalchemy.exc import IntegrityError
 
-from coord import corrections, waiting
+from coord import corrections, scope, waiting
 from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
@@ -25,7 +25,7 @@ from services.registration.countries import country
 from services.registration.letters import LetterFacts, render_letter, translated
 from services.registration.letters.typesetting import check_printable
 from services.registration.models import (
-    CORRECTIONS, MAIL_OUTBOX, AdmittedObserver, Credentials, Meeting, ObserverRequest,
+    CORRECTIONS, MAIL_OUTBOX, PARTIES, AdmittedObserver, Credentials, Meeting, ObserverRequest,
     Registration, SideEvent,
 )
 from services.registration.schemas import RegistrationCreateSchema
@@ -63,6 +63,32 @@ def meeting_by_code(uow, code):
 
 def get_registration(uow, registration_id):
     return _get(uow.session, Registration, registration_id, "registration")
+
+
+# Who reads a participant (coord.scope): mc; the organisation that nominated them; their
+# country's focal point (party-<ISO3>); the desk that registered them on site.
+
+def read_registration(uow, caller, registration_id):
+    """A registration `caller` may read; 404, as for none, when it may not."""
+    registration = uow.session.get(Registration, registration_id)
+    if registration is not None and registration.country == scope.focal_point_country(
+            caller):
+        return registration
+    return scope.readable(uow.session, PARTIES, caller, "registration", registration,
+                          f"No registration with id {registration_id}.")
+
+
+def _readable(statement, caller, registration_id=Registration.id,
+              country_column=Registration.country):
+    """`statement` cut to the participants `caller` reads (`read_registration`), in SQL."""
+    focal_country = scope.focal_point_country(caller)
+    own_country = (country_column == focal_country,) if focal_country else ()
+    return scope.scoped(statement, caller, PARTIES, "registration", registration_id,
+                        *own_country)
+
+
+def _becomes_party(uow, registration, organisation):
+    scope.become_parties(uow.session, PARTIES, "registration", registration.id, organisation)
 
 
 def _flush_or_conflict(uow, message, code="duplicate"):
@@ -200,10 +226,16 @@ def _without_personal_data(changed):
 
 
 def history(uow, kind, subject_id, query):
-    """A meeting's or registration's corrections, oldest first (404 for an unknown one)."""
-    _get(uow.session, {"meeting": Meeting, "registration": Registration}[kind], subject_id,
-         kind)
+    """A meeting's corrections, oldest first (404 for an unknown one)."""
+    get_meeting(uow, subject_id)
     return corrections.history(uow.session, CORRECTIONS, kind, subject_id, query)
+
+
+def registration_history(uow, caller, registration_id, query):
+    """A registration's corrections, for those who read it."""
+    read_registration(uow, caller, registration_id)
+    return corrections.history(uow.session, CORRECTIONS, "registration", registration_id,
+                               query)
 
 
 def list_meetings(uow, query):
@@ -227,6 +259,7 @@ def register(uow, caller, meeting_id, data):
                        code="duplicate", fields={"email": ["Already registered."]})
     registration = _add_registration(uow, meeting, data, origin, _next_number(uow, meeting))
     _flush_or_conflict(uow, f"{email} is already registered for {meeting.code}.")
+    _becomes_party(uow, registration, caller)  # its nominator
     _emit_registration(uow, "registration_submitted", registration, caller, meeting,
                        owner=ORGANISER)
     return registration
@@ -256,6 +289,7 @@ def register_delegation(uow, caller, meeting_id, raw_csv):
                      for offset, (_, data, origin) in enumerate(nominations)]
     _flush_or_conflict(uow, f"Someone in the file was just registered for {meeting.code}.")
     for registration in registrations:
+        _becomes_party(uow, registration, caller)  # its nominator
         _emit_registration(uow, "registration_submitted", registration, caller, meeting,
                            owner=ORGANISER)
     return {"count": len(registrations), "items": registrations}
@@ -387,6 +421,7 @@ def check_in(uow, caller, registration_id):
     registration = _locked(uow, Registration, registration_id, "registration")
     new_status = domain.next_status(registration.status, "check-in")
     registration.checked_in_by, registration.checked_in_at = caller, utcnow()
+    _becomes_party(uow, registration, caller)  # the desk that registered them on site
     return _move(uow, caller, registration, new_status, "participant_checked_in")
 
 
@@ -419,25 +454,28 @@ def _emit_registration(uow, event_type, registration, caller, meeting, *, owner,
               "waiting": _waiting(owner, domain.ACTIONS["registration"]), **extra}))
 
 
-def list_registrations(uow, meeting_id, query):
+def list_registrations(uow, caller, meeting_id, query):
+    """The meeting's registrations `caller` reads, filtered."""
     get_meeting(uow, meeting_id)
-    statement = _filtered(select(Registration).where(Registration.meeting_id == meeting_id),
-                          Registration, query, "status", "country", "category", "priority")
+    statement = _filtered(_readable(select(Registration).where(
+        Registration.meeting_id == meeting_id), caller),
+        Registration, query, "status", "country", "category", "priority")
     return _page_by_id(uow, statement, Registration, query)
 
 
-def participants(uow, meeting_id, today=None):
-    """The list of participants (confirmed and checked in), grouped for publication:
-    provisional until the meeting has ended, final after."""
+def participants(uow, caller, meeting_id, today=None):
+    """The list of participants (confirmed and checked in) `caller` reads, grouped for
+    publication: provisional until the meeting has ended, final after."""
     meeting = get_meeting(uow, meeting_id)
     people = [
         {"id": r.id, "title": r.title, "given_name": r.given_name,
          "family_name": r.family_name, "organisation": r.organisation, "status": r.status,
          "category": r.category, "country": r.country,
          "country_name": country(r.country).un_name}
-        for r in uow.session.scalars(select(Registration).where(
+        for r in uow.session.scalars(_readable(select(Registration).where(
             Registration.meeting_id == meeting.id,
-            Registration.status.in_(domain.PARTICIPATING)).execution_options(yield_per=500))]
+            Registration.status.in_(domain.PARTICIPATING)), caller).execution_options(
+                yield_per=500))]
     return {"meeting_id": meeting.id, "meeting_code": meeting.code,
             "meeting_title": meeting.title, "city": meeting.city,
             "translations": meeting.translations or {},
@@ -469,6 +507,12 @@ def letter_facts(uow, registration_id, kind):
         passport_number=registration.passport_number,
         passport_expires_on=registration.passport_expires_on,
         date_of_birth=registration.date_of_birth)
+
+
+def readable_letter_facts(uow, caller, registration_id, kind):
+    """`letter_facts` for those who read the registration."""
+    read_registration(uow, caller, registration_id)
+    return letter_facts(uow, registration_id, kind)
 
 
 def mail_attachment(session, spec):
@@ -530,8 +574,14 @@ def check_personal_data_reader(caller, registration):
 
 # Credentials
 
-def get_credentials(uow, credentials_id):
-    return _get(uow.session, Credentials, credentials_id, "credentials")
+def get_credentials(uow, caller, credentials_id):
+    """Credentials, for those who read their holder's registration."""
+    credentials = _get(uow.session, Credentials, credentials_id, "credentials")
+    try:
+        read_registration(uow, caller, credentials.registration_id)
+    except NotFound:
+        raise NotFound(f"No credentials with id {credentials_id}.") from None
+    return credentials
 
 
 def submit_credentials(uow, caller, registration_id, data):
@@ -579,19 +629,22 @@ def _emit_credentials(uow, event_type, credentials, caller, *, owner):
               "waiting": _waiting(owner, domain.ACTIONS["credentials"])}))
 
 
-def list_credentials(uow, meeting_id, query):
+def list_credentials(uow, caller, meeting_id, query):
     get_meeting(uow, meeting_id)
-    statement = _filtered(select(Credentials).where(Credentials.meeting_id == meeting_id),
-                          Credentials, query, "status", "country")
+    statement = _filtered(_readable(
+        select(Credentials).where(Credentials.meeting_id == meeting_id), caller,
+        Credentials.registration_id, Credentials.country),
+        Credentials, query, "status", "country")
     return _page_by_id(uow, statement, Credentials, query)
 
 
-def credentials_report(uow, meeting_id):
-    """Every Party with a representative expected, and how its credentials stand."""
+def credentials_report(uow, caller, meeting_id):
+    """Every Party with a representative expected (of those `caller` reads), and how its
+    credentials stand."""
     meeting = get_meeting(uow, meeting_id)
-    representatives = uow.session.scalars(select(Registration).where(
+    representatives = uow.session.scalars(_readable(select(Registration).where(
         Registration.meeting_id == meeting.id, Registration.category == domain.PARTY,
-        Registration.status.in_((domain.NOMINATED,) + domain.PARTICIPATING))).all()
+        Registration.status.in_((domain.NOMINATED,) + domain.PARTICIPATING)), caller)).all()
     latest = {}  # registration id -> its latest credentials
     for credentials in uow.session.scalars(select(Credentials).where(
             Credentials.meeting_id == meeting.id).order_by(Credentials.created_at)):

@@ -23,6 +23,7 @@ class Cop2:
 
     - agreements: brs books travel and pays DSA for africa and grulac (reimbursement),
       chb pays DSA for weog; brs lends IT equipment, chb gives technical support;
+    - three delegates nominated by mc; chb registers Germany's on site;
     - Kenya's delegate travels with brs throughout; Brazil's case is handed from brs to
       chb when grulac's travel and DSA move to chb (brs stays party: "before");
     - a support request to each provider; brs invoices, mc settles;
@@ -49,6 +50,12 @@ class Cop2:
         self.brazil = self.confirmed(nominate(self.registration, self.meeting, 2, country="BRA"))
         self.cases = {name: self.case_of(registration, "brs") for name, registration in
                       (("kenya", self.kenya), ("brazil", self.brazil))}
+        self.germany = nominate(self.registration, self.meeting, 3, country="DEU",
+                                funding_requested=False)["id"]
+        ok(self.registration.client.post(f"/registrations/{self.germany}/confirm",
+                                         json={"funded": False}))
+        ok(self.registration.client.post(f"/registrations/{self.germany}/check-in",
+                                         as_="chb"))
         self.hand_grulac_to_chb()
         self.requests = {"brs": self.ask("brs", "it_equipment"),
                          "chb": self.ask("chb", "technical")}
@@ -233,13 +240,13 @@ def test_the_feed_shows_a_partner_the_entries_about_its_own_work(cop2):
     notifications, agreements, docs = cop2.notifications, cop2.agreements, cop2.docs
     wait_for(lambda: cop2.settlement in feed_subjects(notifications, "mc"), timeout=30,
              message="the feed to catch up")
-    wait_for(lambda: docs["published"] in feed_subjects(notifications, "mc"), timeout=30,
-             message="the documents in the feed")
+    wait_for(lambda: {docs["published"], cop2.germany} <= feed_subjects(notifications, "mc"),
+             timeout=30, message="the documents and the check-in in the feed")
     expected = {
         "brs": {*(agreements[key] for key in agreements if key.startswith("brs")),
                 cop2.requests["brs"], cop2.settlement, *cop2.cases.values()},
         "chb": {*(agreements[key] for key in agreements if key.startswith("chb")),
-                cop2.requests["chb"], cop2.cases["brazil"]},
+                cop2.requests["chb"], cop2.cases["brazil"], cop2.germany},
         "law": {docs["contributed"]},
         "unon-dcs": {docs["held"], docs["published"]},
     }
@@ -264,4 +271,36 @@ def test_the_feed_shows_a_partner_the_entries_about_its_own_work(cop2):
                                              as_=organisation))
         if bool(digest["items"]) != items:
             wrong.append(f"{organisation} GET /digest?owner=chb: {len(digest['items'])} items")
+    assert wrong == []
+
+
+def participant_ids(listing):
+    """The ids of the people in a list of participants, however it groups them."""
+    if isinstance(listing, dict):
+        found = {listing["id"]} if "given_name" in listing and "id" in listing else set()
+        return found.union(*(participant_ids(value) for value in listing.values()))
+    if isinstance(listing, list):
+        return set().union(*(participant_ids(value) for value in listing))
+    return set()
+
+
+def test_a_participant_is_read_by_who_nominated_or_registered_them_on_site(cop2):
+    registration, meeting = cop2.registration, cop2.meeting
+    readers = {cop2.kenya: (), cop2.brazil: (), cop2.germany: ("chb",)}
+    wrong = listing(registration, f"/meetings/{meeting}/registrations", readers)
+    for registration_id, allowed in readers.items():
+        wrong += single(registration, f"/registrations/{registration_id}", allowed)
+        wrong += single(registration, f"/registrations/{registration_id}/history", allowed)
+    wrong += single(registration, f"/registrations/{cop2.germany}/letters/confirmation",
+                    ("chb",))
+    for organisation in READERS:
+        expected = {id_ for id_, allowed in readers.items() if organisation in ("mc", *allowed)}
+        shown = participant_ids(ok(registration.client.get(
+            f"/meetings/{meeting}/participants", as_=organisation)))
+        table = registration.client.get(f"/meetings/{meeting}/participants",
+                                        as_=organisation, headers={"Accept": "text/csv"})
+        rows = len(list(csv.DictReader(io.StringIO(table.text))))
+        if (shown, rows) != (expected, len(expected)):
+            wrong.append(f"{organisation} GET participants: {shown} and {rows} CSV rows, "
+                         f"expected {expected}")
     assert wrong == []
