@@ -12,6 +12,8 @@ import logging
 
 import eventlet
 from nameko.extensions import DependencyProvider
+from nameko.messaging import QueueConsumer, QueueConsumerStopped
+from nameko.rpc import Rpc, RpcConsumer
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from coord.configured import setting
@@ -84,3 +86,39 @@ class RegistrationMeetings(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return MeetingLearner(self.container.config, self.timeout, self.known, self.keep)
+
+
+class BackgroundQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that the service does not wait for it to start.
+
+    nameko's waits for the broker before the container is up; registration consumes no
+    events, so it starts, serves HTTP and answers /health (503 "broker unreachable")
+    without a broker, and must keep doing so with an RPC entrypoint. This one connects
+    (and reconnects, with kombu's retries) in the background; until then, callers time
+    out and refuse "unknown meeting" as if the RPC were not there.
+    """
+
+    def start(self):
+        if not self._starting:
+            self._starting = True
+            self._gt = self.container.spawn_managed_thread(self.run)
+            self._gt.link(self._handle_thread_exited)
+
+    def kill(self):
+        """While still connecting, kombu retries without looking at `should_stop`: stop
+        that thread at once (it holds no message to ack or requeue yet)."""
+        if self._gt is not None and not self._consumers_ready.ready():
+            self._gt.kill(QueueConsumerStopped())
+        super().kill()
+
+
+class BackgroundRpcConsumer(RpcConsumer):
+    queue_consumer = BackgroundQueueConsumer()
+
+
+class BackgroundRpc(Rpc):
+    rpc_consumer = BackgroundRpcConsumer()
+
+
+# `@rpc` on a service method: nameko's RPC entrypoint, started in the background.
+rpc = BackgroundRpc.decorator

@@ -6,7 +6,6 @@ Partner secretariats call this API; every state change is published through the 
 from importlib import resources
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 
 from werkzeug.wrappers import Response
 
@@ -17,6 +16,7 @@ from coord.errors import Invalid
 from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
 from coord.public import public_response
+from coord.rpc import rpc
 from coord.service import ServiceBase
 from services.registration import usecases
 from services.registration.exports import participants_csv, participants_pdf
