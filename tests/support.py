@@ -198,3 +198,10 @@ class StubService:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def stream_ticket(notifications, organisation):
+    """A one-minute ticket of `organisation` for /feed/stream, /feed.atom, /digest.txt."""
+    response = notifications.client.post("/stream-tickets", as_=organisation)
+    assert response.status_code == 201, response.text
+    return response.json()["ticket"]

@@ -1,5 +1,6 @@
 """Registration rules, as plain Python (no nameko, no database): unit-testable in ms."""
-from coord.errors import Conflict, Invalid
+from coord import vocabulary
+from coord.errors import Conflict, Forbidden, Invalid
 from coord.lifecycle import follow
 
 NOMINATED, CONFIRMED, REJECTED, WITHDRAWN, CHECKED_IN = (
@@ -190,3 +191,45 @@ def group_participants(participants):
                     (p for p in in_category if p["organisation"] == name), key=person)}
                 for name in names]})
     return groups
+
+
+# Organisations that are data: Party focal points and observer organisations nominate
+# their own people; `mc` still confirms.
+
+def check_organisation(code, kind, country, standing):
+    """A new organisation's code fits its kind (400 otherwise): a Party's focal point is
+    `party-<its ISO3>`, and only a Party's code starts with `party-`; `standing`: the
+    codes of the tokens file, which are not for the taking (409)."""
+    if kind == vocabulary.PARTY:
+        if not country:
+            raise Invalid("A Party's focal point names its country.",
+                          fields={"country": ["Required for a Party."]})
+        if code != f"party-{country}":
+            raise Invalid(f"A Party's focal point has the code party-{country}.",
+                          fields={"code": [f"Use party-{country}."]})
+    elif code.startswith("party-"):
+        raise Invalid("Codes party-<ISO3> are for Parties' focal points.",
+                      fields={"code": ["Reserved for Parties."]})
+    elif country:
+        raise Invalid("Only a Party's focal point has a country.",
+                      fields={"country": ["Only for kind party."]})
+    if code in standing:
+        raise Conflict(f"{code} is a standing partner of the tokens file.", code="duplicate",
+                       fields={"code": ["Already used."]})
+
+
+def check_nominee(organisation, *, country, category, organisation_name):
+    """Whom a focal point or an observer organisation may nominate, withdraw or present
+    credentials for (403 otherwise): a Party its own country's delegation, an observer
+    organisation its own representatives."""
+    if organisation.kind == vocabulary.PARTY:
+        if country != organisation.country or category != PARTY:
+            raise Forbidden(f"{organisation.code} acts for the delegation of "
+                            f"{organisation.country} only (category party).")
+    elif organisation.kind == vocabulary.OBSERVER:
+        if (category not in OBSERVER_KINDS
+                or organisation_key(organisation_name) != organisation_key(organisation.name)):
+            raise Forbidden(f"{organisation.code} acts for its own representatives only "
+                            f"(organisation {organisation.name!r}, category igo or ngo).")
+    else:
+        raise Forbidden(f"{organisation.code} does not nominate participants.")

@@ -5,6 +5,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coord import corrections
+from coord.auth import add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 from coord.mail import add_mail_table
 
@@ -14,6 +15,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
 MAIL_OUTBOX = add_mail_table(Base.metadata)
 CORRECTIONS = corrections.history_table(Base.metadata)
 
@@ -164,4 +166,19 @@ class SideEvent(Base):
     ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Organisation(Base):
+    """An organisation that is data rather than a line of the tokens file: a Party's
+    focal point (`party-<ISO3>`), an observer organisation or a new partner. Its tokens
+    are rows of `organisation_tokens` (coord.auth)."""
+
+    __tablename__ = "organisations"
+
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(3))
+    created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

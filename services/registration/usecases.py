@@ -20,7 +20,7 @@ from coord.mail import queue_mail
 from coord.http import decode_cursor, keyset_slice, page
 from coord.vocabulary import ORGANISER
 from coord.waiting import Wait
-from services.registration import badges, delegation_csv, domain
+from services.registration import badges, delegation_csv, domain, organisations
 from services.registration.countries import country
 from services.registration.letters import LetterFacts, render_letter, translated
 from services.registration.letters.typesetting import check_printable
@@ -208,6 +208,7 @@ def register(uow, caller, meeting_id, data):
     meeting = _locked_meeting(uow, meeting_id)
     origin = country(data["country"])
     _check_person(data)
+    _check_nominator(uow, caller, meeting, data)
     email = data["email"].lower()
     if _registered_emails(uow, meeting, [email]):
         raise Conflict(f"{email} is already registered for {meeting.code}.",
@@ -233,6 +234,8 @@ def register_delegation(uow, caller, meeting_id, raw_csv):
             errors[delegation_csv.row_label(number)] = exc.messages
         except Invalid as exc:
             errors[delegation_csv.row_label(number)] = exc.fields
+    for _, data, _ in nominations:
+        _check_nominator(uow, caller, meeting, data)
     errors.update(_email_clashes(uow, meeting, nominations))
     if errors:
         raise Invalid(f"{len(errors)} row(s) of the file are not valid; nothing was imported.",
@@ -262,6 +265,19 @@ def _email_clashes(uow, meeting, nominations):
                 "email": [f"Same email as row {first_row[email]}."]}
         first_row.setdefault(email, number)
     return clashes
+
+
+def _check_nominator(uow, caller, meeting, data):
+    organisations.check_may_act_for(uow, caller, meeting, country=data["country"].upper(),
+                                    category=data["category"],
+                                    organisation_name=data["organisation"])
+
+
+def _check_acts_for(uow, caller, registration):
+    """A focal point or observer organisation acts only on its own people (403)."""
+    organisations.check_may_act_for(
+        uow, caller, registration.meeting, country=registration.country,
+        category=registration.category, organisation_name=registration.organisation)
 
 
 def _registered_emails(uow, meeting, emails):
@@ -365,6 +381,7 @@ def reject(uow, caller, registration_id):
 def withdraw(uow, caller, registration_id):
     """Withdraw a nominee or participant; a funded one frees the country's funded place."""
     registration = _locked(uow, Registration, registration_id, "registration")
+    _check_acts_for(uow, caller, registration)
     return _move(uow, caller, registration,
                  domain.next_status(registration.status, "withdraw"), "registration_withdrawn")
 
@@ -524,6 +541,7 @@ def get_credentials(uow, credentials_id):
 def submit_credentials(uow, caller, registration_id, data):
     """Record the credentials a Party's representative presented, for examination."""
     registration = _locked(uow, Registration, registration_id, "registration")
+    _check_acts_for(uow, caller, registration)
     domain.check_credentials_holder(category=registration.category,
                                     status=registration.status)
     outstanding = uow.session.scalar(select(Credentials.status).where(
