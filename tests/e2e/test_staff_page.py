@@ -36,6 +36,9 @@ def test_staff_see_new_registrations_live_and_filter_by_owner(services, browser)
     entry_of("meeting_scheduled")
     assert "late" in entry_of("document_late").get_attribute("class").split()
     wait.until(shown.text_to_be_present_in_element((By.ID, "connection"), "Live"))
+    stream_url = browser.execute_script("return state.stream.url;")  # the page's EventSource
+    assert "/feed/stream?" in stream_url and "ticket=" in stream_url
+    assert services.tokens.plain["mc"] not in stream_url
     browser.execute_script("window.notReloaded = true;")
 
     nominate(registration, meeting["id"])
