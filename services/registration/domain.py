@@ -218,6 +218,24 @@ def check_organisation(code, kind, country, standing):
                        fields={"code": ["Already used."]})
 
 
+MAX_LETTER_BYTES = 10 * 1024 * 1024
+
+
+def check_nomination_letter(content):
+    """A nomination letter is a PDF of at most MAX_LETTER_BYTES (400 otherwise)."""
+    if not content.startswith(b"%PDF-"):
+        raise Invalid("Send the nomination letter as a PDF file.", code="not_a_pdf")
+    if len(content) > MAX_LETTER_BYTES:
+        raise Invalid(f"The letter is over the limit of {MAX_LETTER_BYTES} bytes.",
+                      code="file_too_large")
+
+
+def check_acts_for_country(organisation, country):
+    """A Party's focal point acts for its own country only (403)."""
+    if organisation.kind != vocabulary.PARTY or organisation.country != country:
+        raise Forbidden(f"{organisation.code} acts for its own country only.")
+
+
 def check_nominee(organisation, *, country, category, organisation_name):
     """Whom a focal point or an observer organisation may nominate, withdraw or present
     credentials for (403 otherwise): a Party its own country's delegation, an observer

@@ -1,7 +1,9 @@
 """Registration's tables. The outbox and inbox live in the same database (coord.db)."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coord import corrections
@@ -182,3 +184,21 @@ class Organisation(Base):
     country: Mapped[str | None] = mapped_column(String(3))
     created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NominationLetter(Base):
+    """The letter (PDF) by which a Party nominates its delegation to a meeting, as its
+    focal point or mc uploaded it; one per country and meeting, the latest upload."""
+
+    __tablename__ = "nomination_letters"
+    __table_args__ = (
+        Index("uq_nomination_letter", "meeting_id", "country", unique=True),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"))
+    country: Mapped[str] = mapped_column(String(3))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(60))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -120,6 +120,16 @@ def check_may_act_for(uow, caller, meeting, *, country, category, organisation_n
                         f"{meeting.code}.")
 
 
+def check_may_act_for_country(uow, caller, country):
+    """403 unless `caller` is mc or the focal point of `country`."""
+    if caller == ORGANISER:
+        return
+    organisation = uow.session.get(Organisation, caller)
+    if organisation is None:
+        raise Forbidden(f"{caller} does not act for a country.")
+    domain.check_acts_for_country(organisation, country)
+
+
 def _admitted(uow, organisation, meeting):
     return uow.session.scalar(
         select(AdmittedObserver.organisation_key)

@@ -458,3 +458,12 @@ class TokenSchema(Schema):
     last_used_at = fields.DateTime(allow_none=True, metadata={
         "description": "Its latest use on registration, to within a minute."})
     revoked_at = fields.DateTime(allow_none=True)
+
+
+class NominationLetterSchema(Schema):
+    id = fields.String(required=True)
+    meeting_id = fields.String(required=True)
+    country = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_by = fields.String(required=True)
+    uploaded_at = fields.DateTime(required=True)

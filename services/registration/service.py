@@ -17,7 +17,7 @@ from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
 from coord.public import public_response
 from coord.service import ServiceBase
-from services.registration import organisations, usecases
+from services.registration import domain, organisations, usecases
 from services.registration.exports import participants_csv, participants_pdf
 from services.registration.letters import render_letter, typesetting
 from services.registration.models import MAIL_OUTBOX, Base
@@ -28,7 +28,8 @@ from services.registration.schemas import (
     CredentialsReviewSchema, CredentialsSchema, LetterQuery, MeetingCreateSchema,
     MeetingListQuery, MeetingPatchSchema, MeetingSchema, ObserverDecisionSchema,
     ObserverListQuery, ObserverRequestCreateSchema, ObserverRequestSchema,
-    OrganisationCreateSchema, OrganisationSchema, TokenIssuedSchema, TokenSchema,
+    NominationLetterSchema, OrganisationCreateSchema, OrganisationSchema, TokenIssuedSchema,
+    TokenSchema,
     ParticipantListSchema, PublicMeetingSchema, RegistrationBatchSchema,
     RegistrationCreateSchema, RegistrationListQuery, RegistrationPatchSchema,
     RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema, SideEventListQuery,
@@ -290,6 +291,29 @@ class RegistrationService(ServiceBase):
         """Send a mail again (mc): a failed one, or one the recipient lost."""
         with self.db.unit_of_work() as uow:
             return mail.resend(uow.session, MAIL_OUTBOX, mail_id)
+
+    # Nomination letters
+
+    @api("PUT", "/meetings/<meeting_id>/nomination-letters/<country>",
+         returns=NominationLetterSchema, accepts=("application/pdf",),
+         max_body=domain.MAX_LETTER_BYTES, allowed=(PARTY_FOCAL_POINTS,),
+         action="upload nomination letters")
+    def upload_nomination_letter(self, request, caller, meeting_id, country):
+        """Upload a Party's nomination letter for a meeting, PDF as the raw body (mc, or
+        the Party's focal point); a new upload replaces the last."""
+        if request.mimetype != "application/pdf":
+            raise Invalid("Send the letter as PDF with 'Content-Type: application/pdf'.",
+                          code="unsupported_media_type")
+        return self._run(usecases.upload_nomination_letter, caller, meeting_id, country,
+                         request.get_data())
+
+    @api("GET", "/meetings/<meeting_id>/nomination-letters/<country>",
+         content_types=("application/pdf",), allowed=(PARTY_FOCAL_POINTS,),
+         action="read nomination letters")
+    def nomination_letter(self, request, caller, meeting_id, country):
+        """A Party's nomination letter as uploaded (mc, or the Party's focal point)."""
+        letter = self._run(usecases.nomination_letter, caller, meeting_id, country)
+        return _pdf(letter.content, f"nomination-{letter.country}-{meeting_id[:8]}.pdf")
 
     # Credentials
 

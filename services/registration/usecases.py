@@ -2,6 +2,7 @@
 
 Entrypoints call these; tests can too, with a unit of work on a scratch database.
 """
+import hashlib
 import logging
 import uuid
 from datetime import date
@@ -25,8 +26,8 @@ from services.registration.countries import country
 from services.registration.letters import LetterFacts, render_letter, translated
 from services.registration.letters.typesetting import check_printable
 from services.registration.models import (
-    CORRECTIONS, MAIL_OUTBOX, AdmittedObserver, Credentials, Meeting, ObserverRequest,
-    Registration, SideEvent,
+    CORRECTIONS, MAIL_OUTBOX, AdmittedObserver, Credentials, Meeting, NominationLetter,
+    ObserverRequest, Registration, SideEvent,
 )
 from services.registration.schemas import RegistrationCreateSchema
 
@@ -530,6 +531,45 @@ def check_personal_data_reader(caller, registration):
     wait for the broker at start-up, which its /health must not."""
     if caller != ORGANISER:
         raise Forbidden("Only the organiser may read a participant's personal data.")
+
+
+# Nomination letters
+
+def upload_nomination_letter(uow, caller, meeting_id, country_code, content):
+    """Keep a Party's nomination letter for a meeting (mc, or that Party's focal point); a
+    new upload replaces the last (`nomination_letter_received`)."""
+    meeting = get_meeting(uow, meeting_id)
+    origin = country(country_code)
+    organisations.check_may_act_for_country(uow, caller, origin.alpha3)
+    domain.check_nomination_letter(content)
+    letter = uow.session.scalar(select(NominationLetter).where(
+        NominationLetter.meeting_id == meeting.id, NominationLetter.country == origin.alpha3)
+        .with_for_update())
+    if letter is None:
+        letter = NominationLetter(id=str(uuid.uuid4()), meeting_id=meeting.id,
+                                  country=origin.alpha3)
+        uow.session.add(letter)
+    letter.content, letter.sha256 = content, hashlib.sha256(content).hexdigest()
+    letter.uploaded_by, letter.uploaded_at = caller, utcnow()
+    _flush_or_conflict(uow, f"A letter for {origin.alpha3} was just uploaded; try again.")
+    uow.emit(Event(
+        "nomination_letter_received", "nomination_letter", letter.id, actor=caller,
+        owner=None, meeting_id=meeting.id,
+        data={"meeting_code": meeting.code, "country": letter.country,
+              "sha256": letter.sha256, "size": len(content), "waiting": None}))
+    return letter
+
+
+def nomination_letter(uow, caller, meeting_id, country_code):
+    """The letter as uploaded (mc, or that Party's focal point); 404 when there is none."""
+    meeting = get_meeting(uow, meeting_id)
+    organisations.check_may_act_for_country(uow, caller, country_code.upper())
+    letter = uow.session.scalar(select(NominationLetter).where(
+        NominationLetter.meeting_id == meeting.id,
+        NominationLetter.country == country_code.upper()))
+    if letter is None:
+        raise NotFound(f"No nomination letter of {country_code.upper()} for {meeting.code}.")
+    return letter
 
 
 # Credentials

@@ -46,6 +46,10 @@ def test_a_focal_point_nominates_its_delegation_and_no_log_line_holds_a_secret(
                       data=DELEGATION.encode())
     assert delegation.status_code == 201, delegation.text
     delegates = delegation.json()["items"]
+    letter = call("PUT", "registration", f"/meetings/{meeting['id']}/nomination-letters/ZMB",
+                  headers={**zambia, "Content-Type": "application/pdf"},
+                  data=b"%PDF-1.4\n% Zambia's nomination letter\n%%EOF\n")
+    assert letter.status_code == 200, letter.text
     for delegate in delegates:
         credentials = call("POST", "registration",
                            f"/registrations/{delegate['id']}/credentials", headers=zambia,

@@ -82,6 +82,24 @@ def test_a_party_focal_point_nominates_its_delegation_and_mc_confirms(services):
     listed = client.get(f"/meetings/{meeting['id']}/registrations").json()["items"]
     assert sorted(item["country"] for item in listed) == ["PER", "ZMB", "ZMB"]
 
+    # Its nomination letter, read back by it and by mc; Peru's is not its to give or read.
+    letter = b"%PDF-1.4\n% Zambia nominates its delegation to COP-2\n%%EOF\n"
+    letters = f"/meetings/{meeting['id']}/nomination-letters"
+    pdf = {**focal_point, "Content-Type": "application/pdf"}
+    uploaded = client.request("PUT", f"{letters}/ZMB", data=letter, as_=None, headers=pdf)
+    assert uploaded.status_code == 200, uploaded.text
+    assert uploaded.json()["uploaded_by"] == "party-ZMB"
+    for reader in (focal_point, services.tokens.headers("mc")):
+        read = client.get(f"{letters}/ZMB", as_=None, headers=reader)
+        assert read.status_code == 200 and read.content == letter
+    error_of(client.request("PUT", f"{letters}/PER", data=letter, as_=None, headers=pdf),
+             403, "forbidden")
+    error_of(client.get(f"{letters}/PER", as_=None, headers=focal_point), 403, "forbidden")
+    error_of(client.request("PUT", f"{letters}/ZMB", data=b"not a pdf", as_=None,
+                            headers=pdf), 400, "not_a_pdf")
+    error_of(client.get(f"{letters}/ZMB", as_="brs"), 403, "forbidden")
+    error_of(client.get(f"{letters}/PER"), 404, "not_found")
+
     # What the focal point may never do is 403 before its body is even read.
     error_of(client.post("/meetings", json={"code": ""}, as_=None, headers=focal_point),
              403, "forbidden")

@@ -101,6 +101,11 @@ OPERATIONS = {
         "badge": op("GET", "/registrations/{registration_id}/badge", bytes),
         "scan_badge": op("POST", "/meetings/{meeting_id}/badge-scans", r.Registration),
         "check_in_page": op("GET", "/check-in", str),
+        "upload_nomination_letter": op(
+            "PUT", "/meetings/{meeting_id}/nomination-letters/{country}", r.NominationLetter,
+            upload=True),
+        "nomination_letter": op("GET", "/meetings/{meeting_id}/nomination-letters/{country}",
+                                bytes),
         "create_organisation": op("POST", "/organisations", r.Organisation),
         "list_organisations": op("GET", "/organisations", Page(r.Organisation)),
         "issue_organisation_token": op("POST", "/organisations/{code}/tokens",
