@@ -148,25 +148,28 @@ TICKET_TABLE = add_ticket_table(_STATEMENTS)
 
 def issue_token(session, organisation, kind):
     """A new token for `organisation`: (its row, the plain token, shown only this once)."""
-    table = TOKEN_TABLE
     token = new_secret()
     row = {"id": str(uuid.uuid4()), "organisation": organisation, "kind": kind,
-           "digest": digest(token), "created_at": utcnow()}
-    session.execute(insert(table).values(**row))
+           "digest": digest(token), "created_at": utcnow(), "last_used_at": None,
+           "revoked_at": None}
+    session.execute(insert(TOKEN_TABLE).values(**row))
     return row, token
 
 
 def revoke_token(session, token_id, organisation):
-    """Mark a token revoked; the row as it now is, or None when it is not theirs."""
-    table = TOKEN_TABLE
-    row = session.execute(select(table).where(
-        table.c.id == token_id, table.c.organisation == organisation)).mappings().first()
+    """Revoke one of `organisation`'s tokens: (its row as it now is, whether this call
+    revoked it), or None when it has no such token. Revoking twice changes nothing."""
+    row = session.execute(select(TOKEN_TABLE).where(
+        TOKEN_TABLE.c.id == token_id, TOKEN_TABLE.c.organisation == organisation)
+        .with_for_update()).mappings().first()
     if row is None:
         return None
-    if row["revoked_at"] is None:
-        session.execute(update(table).where(table.c.id == token_id)
-                        .values(revoked_at=utcnow()))
-    return dict(row)
+    if row["revoked_at"] is not None:
+        return dict(row), False
+    revoked_at = utcnow()
+    session.execute(update(TOKEN_TABLE).where(TOKEN_TABLE.c.id == token_id)
+                    .values(revoked_at=revoked_at))
+    return {**row, "revoked_at": revoked_at}, True
 
 
 def token_event_data(row):
@@ -198,11 +201,10 @@ def hear(session, envelope):
 def issue_ticket(session, organisation):
     """A stream ticket for `organisation`: (the plain ticket, when it expires). Expired
     tickets are cleared on the way."""
-    table = TICKET_TABLE
     ticket, now = new_secret(), utcnow()
-    session.execute(table.delete().where(table.c.expires_at < now))
-    session.execute(insert(table).values(digest=digest(ticket), organisation=organisation,
-                                         expires_at=now + TICKET_LIFETIME))
+    session.execute(TICKET_TABLE.delete().where(TICKET_TABLE.c.expires_at < now))
+    session.execute(insert(TICKET_TABLE).values(
+        digest=digest(ticket), organisation=organisation, expires_at=now + TICKET_LIFETIME))
     return ticket, now + TICKET_LIFETIME
 
 

@@ -212,7 +212,8 @@ class Tokens(SharedExtension):
 
     def caller_for_ticket(self, ticket):
         """(organisation, kind) a live stream ticket was issued to, or 401."""
-        known = self.store.identify_ticket(ticket) if self.store is not None else None
+        known = (self.store.identify_ticket(ticket)
+                 if self.store is not None and isinstance(ticket, str) else None)
         if known is None:
             raise Unauthenticated("That stream ticket is not known or has expired; "
                                   "ask POST /stream-tickets for a new one.")

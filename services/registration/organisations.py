@@ -9,7 +9,7 @@ keeps it too (`coord.auth.hear`). Revoking works the same way.
 The organisations then nominate their own people (`check_may_act_for`), which `mc`
 still confirms.
 """
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from coord import auth
 from coord.envelope import Event
@@ -83,15 +83,11 @@ def revoke_token(uow, caller, code, token_id):
     """Revoke a token: refused here at once, elsewhere as soon as each service hears.
     Revoking it again changes nothing and says nothing."""
     get_organisation(uow, code)
-    row = uow.session.execute(select(TOKENS).where(
-        TOKENS.c.id == token_id, TOKENS.c.organisation == code)).mappings().first()
-    if row is None:
+    revoked = auth.revoke_token(uow.session, token_id, code)
+    if revoked is None:
         raise NotFound(f"{code} has no token {token_id}.")
-    if row["revoked_at"] is None:
-        revoked_at = utcnow()
-        uow.session.execute(update(TOKENS).where(TOKENS.c.id == token_id)
-                            .values(revoked_at=revoked_at))
-        row = {**row, "revoked_at": revoked_at}
+    row, newly = revoked
+    if newly:
         uow.emit(_token_event(auth.TOKEN_REVOKED, row, caller))
     return row
 

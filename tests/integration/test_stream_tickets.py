@@ -49,6 +49,7 @@ def test_an_expired_or_forged_ticket_and_a_token_in_the_url_are_401(services):
     error_of(client.get("/feed.atom", params={"ticket": ticket}, as_=None), 401,
              "unauthenticated")
     error_of(client.get("/feed.atom", params={"ticket": "forged"}, as_=None), 401)
+    error_of(client.get("/feed.atom", params={"ticket": [ticket, ticket]}, as_=None), 401)
     token = services.tokens.plain["brs"]
     for path in ("/feed.atom", "/feed/stream", "/digest.txt", "/feed"):
         error_of(client.get(path, params={"access_token": token}, as_=None), 401,
