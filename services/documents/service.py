@@ -66,7 +66,8 @@ class DocumentsService(ServiceBase):
             return usecases.describe(usecases.get_document(uow, document_id),
                                      self.clock.today())
 
-    @api("PATCH", "/documents/<document_id>", body=DocumentPatchSchema, returns=DocumentSchema)
+    @api("PATCH", "/documents/<document_id>", body=DocumentPatchSchema, returns=DocumentSchema,
+         allowed=(), action="correct documents")
     def correct_document(self, request, caller, document_id, body):
         """Correct the title, agenda item or due date (mc); If-Match: its etag."""
         today = self.clock.today()

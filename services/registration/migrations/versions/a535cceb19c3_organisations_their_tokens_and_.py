@@ -1,7 +1,7 @@
 """organisations, their tokens and nomination letters
 
 Revision ID: a535cceb19c3
-Revises: 06666b1e2879
+Revises: 8b34bbe0bccd
 Create Date: 2026-11-28 21:56:35.228168
 """
 from alembic import op
@@ -10,7 +10,7 @@ import coord.db  # noqa: F401  (custom column types)
 
 
 revision = 'a535cceb19c3'
-down_revision = '06666b1e2879'
+down_revision = '8b34bbe0bccd'
 branch_labels = None
 depends_on = None
 
