@@ -3,7 +3,7 @@
 token and every stream ticket that was used: none may be there."""
 import requests
 
-from tests.e2e.processes import PYTHON, environment, migrate, service_ports, wait_healthy
+from tests.e2e.processes import run_services
 from tests.support import COP2, wait_for
 
 SERVICES = ("registration", "travel", "documents", "support", "notifications")
@@ -17,15 +17,8 @@ DELEGATION = (
 
 def test_a_focal_point_nominates_its_delegation_and_no_log_line_holds_a_secret(
         processes, services, tmp_path):
-    ports = service_ports(SERVICES)
-    env = environment(services.amqp_uri, tmp_path / "var",
-                      COORD_TOKENS_FILE=services.tokens.path, **ports)
-    migrate(env)
-    started = {name: processes.start([PYTHON, "-m", "coord.run", name], env, name)
-               for name in SERVICES}
-    url = {name: f"http://127.0.0.1:{ports[f'{name.upper()}_PORT']}" for name in SERVICES}
-    for name, process in started.items():
-        wait_healthy([url[name]], process, processes)
+    started, url = run_services(processes, SERVICES, services.amqp_uri,
+                                services.tokens.path, tmp_path / "var")
     mc = services.tokens.headers("mc")
 
     def call(method, service, path, headers=mc, **kwargs):
