@@ -113,6 +113,11 @@ def _operation(entrypoint, path):
     }
     if entrypoint.query_schema is not None:
         operation["parameters"].append({"in": "query", "schema": entrypoint.query_schema})
+    if entrypoint.ticket:
+        operation["parameters"].append({
+            "in": "query", "name": "ticket", "required": False, "schema": {"type": "string"},
+            "description": "Instead of the Authorization header, where none can be sent: a "
+                           "ticket from POST /stream-tickets (one minute, this organisation)."})
     if entrypoint.body_schema is not None:
         operation["requestBody"] = {
             "required": True,

@@ -29,6 +29,10 @@ def test_a_ticket_opens_the_three_reads_and_nothing_else(services):
         assert stream.status_code == 200
 
     client = notifications.client
+    document = client.get("/openapi.json").json()
+    for path in ("/feed.atom", "/feed/stream", "/digest.txt"):
+        parameters = document["paths"][path]["get"]["parameters"]
+        assert "ticket" in [parameter.get("name") for parameter in parameters]
     error_of(client.get("/feed", params={"ticket": ticket}, as_=None), 401)
     error_of(client.get("/waiting", params={"ticket": ticket}, as_=None), 401)
     error_of(client.post("/stream-tickets", params={"ticket": ticket}, as_=None), 401)
