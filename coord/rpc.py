@@ -91,11 +91,11 @@ class RegistrationMeetings(DependencyProvider):
 class BackgroundQueueConsumer(QueueConsumer):
     """nameko's queue consumer, except that the service does not wait for it to start.
 
-    nameko's waits for the broker before the container is up; registration consumes no
-    events, so it starts, serves HTTP and answers /health (503 "broker unreachable")
-    without a broker, and must keep doing so with an RPC entrypoint. This one connects
-    (and reconnects, with kombu's retries) in the background; until then, callers time
-    out and refuse "unknown meeting" as if the RPC were not there.
+    nameko's waits for the broker before the container is up: an `api` process that
+    serves the RPC would not answer HTTP or /health (503 "broker unreachable") while the
+    broker is down. This one connects (and reconnects, with kombu's retries) in the
+    background; until then, callers time out and refuse "unknown meeting" as if the RPC
+    were not there.
     """
 
     def start(self):

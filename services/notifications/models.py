@@ -7,8 +7,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coord import scope
+from coord.auth import add_ticket_table, add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
-from coord.mail import add_mail_table
+from coord.mail import AddressConfirmedByCode, add_mail_table
 from services.notifications.domain import entry_is_late
 
 
@@ -17,6 +18,8 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
+TICKETS = add_ticket_table(Base.metadata)
 MAIL_OUTBOX = add_mail_table(Base.metadata)
 # Who is party to each subject the feed speaks of: who reads its entries (coord.scope).
 PARTIES = scope.add_parties_table(Base.metadata)
@@ -73,7 +76,7 @@ class WaitingItem(Base):
     action: Mapped[str | None] = mapped_column(String(200))  # what clears the wait
 
 
-class DigestAddress(Base):
+class DigestAddress(AddressConfirmedByCode, Base):
     """An address an organisation gave for its daily digest. Digests go to it only once
     the organisation has confirmed it with the code mailed there."""
 
@@ -82,12 +85,7 @@ class DigestAddress(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     organisation: Mapped[str] = mapped_column(String(40), index=True)
-    address: Mapped[str] = mapped_column(String(254))
-    code_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the mailed code
-    status: Mapped[str] = mapped_column(String(20))  # pending | confirmed
     last_sent_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Webhook(Base):

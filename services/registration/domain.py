@@ -1,5 +1,6 @@
 """Registration rules, as plain Python (no nameko, no database): unit-testable in ms."""
-from coord.errors import Conflict, Invalid
+from coord import vocabulary
+from coord.errors import Conflict, Forbidden, Invalid
 from coord.lifecycle import follow
 
 NOMINATED, CONFIRMED, REJECTED, WITHDRAWN, CHECKED_IN = (
@@ -190,3 +191,118 @@ def group_participants(participants):
                     (p for p in in_category if p["organisation"] == name), key=person)}
                 for name in names]})
     return groups
+
+
+# Invitations: a letter to each Party's focal point (and each admitted observer) to
+# nominate its delegation by a date. Moves forward only, each move once.
+ISSUED, SENT, NOMINATIONS_RECEIVED = "issued", "sent", "nominations_received"
+INVITATION_STATUSES = (ISSUED, SENT, NOMINATIONS_RECEIVED)
+INVITATION_LANGUAGES = ("en", "fr", "es")  # those with invitation templates
+PARTY_ADDRESSEE, OBSERVER_ADDRESSEE = "party", "observer"
+
+
+def party_code(alpha3):
+    """A Party's focal point as an organisation code: party-PER."""
+    return f"party-{alpha3}"
+
+
+def check_meeting_open(meeting_code, ends_on, today):
+    """Invitations go out for a meeting still to come (or under way), not one that ended."""
+    if ends_on < today:
+        raise Conflict(f"{meeting_code} ended on {ends_on.isoformat()}; it takes no more "
+                       "invitations.", code="meeting_closed")
+
+
+def check_nominations_due(nominations_due, *, starts_on, today):
+    """Nominations are due on a day still to come, and no later than the opening."""
+    if nominations_due < today:
+        raise Invalid("The deadline for nominations has already passed.",
+                      fields={"nominations_due": [f"Must not be before {today.isoformat()}."]})
+    if nominations_due > starts_on:
+        raise Invalid("Nominations are due before the meeting opens.", fields={
+            "nominations_due": [f"Must not be after {starts_on.isoformat()}."]})
+
+
+def check_nomination_in_time(country_name, nominations_due, today):
+    """An invited Party nominates until its invitation's deadline, that day included."""
+    if today > nominations_due:
+        raise Conflict(f"Nominations from {country_name} were due by "
+                       f"{nominations_due.isoformat()}; this one is too late.",
+                       code="nominations_closed")
+
+
+def invitation_moves_to(current, event):
+    """The status an invitation takes on `event` ("sent" or "nominated"), or None when it
+    is already there or beyond (a later nomination changes nothing)."""
+    order = {ISSUED: 0, SENT: 1, NOMINATIONS_RECEIVED: 2}
+    target = SENT if event == "sent" else NOMINATIONS_RECEIVED
+    return target if order[current] < order[target] else None
+
+
+# The information note for participants: the meeting's first information document, as UN
+# meetings number it (UNEP/MC/COP.2/INF/1), mailed to participants once published.
+INFORMATION_KIND = "information"
+
+
+def is_information_note(kind, symbol, symbol_prefix):
+    return kind == INFORMATION_KIND and symbol == f"{symbol_prefix}/INF/1"
+
+
+# Organisations that are data: Party focal points and observer organisations nominate
+# their own people; `mc` still confirms.
+
+def check_organisation(code, kind, country, standing):
+    """A new organisation's code fits its kind (400 otherwise): a Party's focal point is
+    `party-<its ISO3>`, and only a Party's code starts with `party-`; `standing`: the
+    codes of the tokens file, which are not for the taking (409)."""
+    if kind == vocabulary.PARTY:
+        if not country:
+            raise Invalid("A Party's focal point names its country.",
+                          fields={"country": ["Required for a Party."]})
+        if code != party_code(country):
+            raise Invalid(f"A Party's focal point has the code {party_code(country)}.",
+                          fields={"code": [f"Use {party_code(country)}."]})
+    elif code.startswith("party-"):
+        raise Invalid("Codes party-<ISO3> are for Parties' focal points.",
+                      fields={"code": ["Reserved for Parties."]})
+    elif country:
+        raise Invalid("Only a Party's focal point has a country.",
+                      fields={"country": ["Only for kind party."]})
+    if code in standing:
+        raise Conflict(f"{code} is a standing partner of the tokens file.", code="duplicate",
+                       fields={"code": ["Already used."]})
+
+
+MAX_LETTER_BYTES = 10 * 1024 * 1024
+
+
+def check_nomination_letter(content):
+    """A nomination letter is a PDF of at most MAX_LETTER_BYTES (400 otherwise)."""
+    if not content.startswith(b"%PDF-"):
+        raise Invalid("Send the nomination letter as a PDF file.", code="not_a_pdf")
+    if len(content) > MAX_LETTER_BYTES:
+        raise Invalid(f"The letter is over the limit of {MAX_LETTER_BYTES} bytes.",
+                      code="file_too_large")
+
+
+def check_acts_for_country(organisation, country):
+    """A Party's focal point acts for its own country only (403)."""
+    if organisation.kind != vocabulary.PARTY or organisation.country != country:
+        raise Forbidden(f"{organisation.code} acts for its own country only.")
+
+
+def check_nominee(organisation, *, country, category, organisation_name):
+    """Whom a focal point or an observer organisation may nominate, withdraw or present
+    credentials for (403 otherwise): a Party its own country's delegation, an observer
+    organisation its own representatives."""
+    if organisation.kind == vocabulary.PARTY:
+        if country != organisation.country or category != PARTY:
+            raise Forbidden(f"{organisation.code} acts for the delegation of "
+                            f"{organisation.country} only (category party).")
+    elif organisation.kind == vocabulary.OBSERVER:
+        if (category not in OBSERVER_KINDS
+                or organisation_key(organisation_name) != organisation_key(organisation.name)):
+            raise Forbidden(f"{organisation.code} acts for its own representatives only "
+                            f"(organisation {organisation.name!r}, category igo or ngo).")
+    else:
+        raise Forbidden(f"{organisation.code} does not nominate participants.")

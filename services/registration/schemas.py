@@ -6,7 +6,9 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate, val
 from coord import public
 from coord.corrections import patch_schema
 from coord.http import PageQuery, page_of
-from coord.vocabulary import LANGUAGES, REGIONS
+from coord.vocabulary import (
+    LANGUAGES, ORGANISATION_CODE, ORGANISATION_CODE_LENGTH, ORGANISATION_KINDS, REGIONS,
+)
 from services.registration import domain
 from services.registration.domain import CATEGORIES, MEETING_KINDS, STATUSES
 
@@ -423,3 +425,136 @@ class MailSchema(Schema):
 
 
 MailListSchema = page_of(MailSchema)
+
+
+# Invitations and focal points' addresses
+
+class PartiesField(fields.Field):
+    """`"all"` (every country of the reference data) or a list of ISO 3166-1 alpha-3
+    codes; unknown codes are named by the use case (400 `unknown_country`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "all":
+            return value
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return list(dict.fromkeys(v.upper() for v in value))  # once each, in order
+        raise ValidationError('Use "all" or a list of ISO 3166-1 alpha-3 codes, e.g. '
+                              '["PER", "SEN"].')
+
+
+class InvitationCreateSchema(Schema):
+    parties = PartiesField(load_default=None, metadata={
+        "description": '"all", or the Parties to invite as ISO 3166-1 alpha-3 codes.',
+        "example": ["PER", "SEN"]})
+    observers = fields.Boolean(load_default=False, metadata={
+        "description": "Also invite every organisation admitted as observer."})
+    nominations_due = fields.Date(required=True, metadata={
+        "description": "The last day nominations are accepted from the invited; not past, "
+                       "not after the opening."})
+
+    @validates_schema
+    def _someone(self, data, **kwargs):
+        if not data.get("parties") and not data.get("observers"):
+            raise ValidationError("Name the Parties to invite, or invite the observers.",
+                                  "parties")
+
+
+class InvitationSchema(Schema):
+    id = fields.String(required=True)
+    reference = fields.String(required=True, metadata={"example": "COP-2/INV/PER"})
+    meeting_id = fields.String(required=True)
+    addressee = fields.String(required=True, metadata={
+        "description": "party-<ISO3> for a Party's focal point; else the observer's name "
+                       "as registration keys it."})
+    kind = one_of((domain.PARTY_ADDRESSEE, domain.OBSERVER_ADDRESSEE), required=True)
+    country = fields.String(allow_none=True)
+    organisation = fields.String(required=True)
+    language = one_of(domain.INVITATION_LANGUAGES, required=True, metadata={
+        "description": "The letter's language: the Party's (country data), else English."})
+    funding_eligible = fields.Boolean(required=True)
+    nominations_due = fields.Date(required=True)
+    status = one_of(domain.INVITATION_STATUSES, required=True)
+    issued_by = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    sent_at = fields.AwareDateTime(allow_none=True)
+    nominations_received_at = fields.AwareDateTime(allow_none=True)
+
+
+class InvitationBatchSchema(Schema):
+    """Every invitation the request named: those it created and those that existed."""
+
+    created = fields.Integer(required=True, metadata={
+        "description": "How many of them this request created."})
+    items = fields.List(fields.Nested(InvitationSchema), required=True)
+
+
+class InvitationListQuery(PageQuery):
+    status = one_of(domain.INVITATION_STATUSES)
+    kind = one_of((domain.PARTY_ADDRESSEE, domain.OBSERVER_ADDRESSEE))
+    country = fields.String(validate=COUNTRY, metadata={
+        "description": "A Party's invitation (its focal point reads its own this way)."})
+
+
+class InvitationLetterQuery(Schema):
+    lang = one_of(domain.INVITATION_LANGUAGES, metadata={
+        "description": "Default: the invitation's language."})
+
+
+class FocalPointAddressCreateSchema(Schema):
+    country = fields.String(required=True, validate=COUNTRY)
+    address = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class FocalPointAddressConfirmSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class FocalPointAddressSchema(Schema):
+    id = fields.String(required=True)
+    country = fields.String(required=True)
+    address = fields.String(required=True)
+    status = one_of(("pending", "confirmed"), required=True)
+    created_at = fields.AwareDateTime(required=True)
+    confirmed_at = fields.AwareDateTime(allow_none=True)
+
+
+# Organisations and their tokens
+
+class OrganisationCreateSchema(Schema):
+    code = fields.String(required=True, validate=[
+        validate.Regexp(ORGANISATION_CODE, error="Lower-case words joined by hyphens "
+                        "(ozone-secretariat), or party-<ISO3> for a Party (party-ZMB)."),
+        validate.Length(max=ORGANISATION_CODE_LENGTH)])
+    kind = one_of(ORGANISATION_KINDS, required=True)
+    name = text(300, required=True)
+    country = fields.String(validate=COUNTRY, metadata={
+        "description": "For a Party's focal point (kind party): its ISO3 country."})
+
+
+class OrganisationSchema(OrganisationCreateSchema):
+    country = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class TokenIssuedSchema(Schema):
+    id = fields.String(required=True)
+    token = fields.String(required=True, metadata={
+        "description": "Shown this once; the services keep only its SHA-256 digest."})
+    created_at = fields.DateTime(required=True)
+
+
+class TokenSchema(Schema):
+    id = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    last_used_at = fields.DateTime(allow_none=True, metadata={
+        "description": "Its latest use on registration, to within a minute."})
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class NominationLetterSchema(Schema):
+    id = fields.String(required=True)
+    meeting_id = fields.String(required=True)
+    country = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_by = fields.String(required=True)
+    uploaded_at = fields.DateTime(required=True)

@@ -5,30 +5,42 @@ Partner secretariats call this API; every state change is published through the 
 """
 from importlib import resources
 
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
 from werkzeug.wrappers import Response
 
 from coord import mail
-from coord.auth import require
+from coord.auth import OBSERVER_ORGANISATIONS, PARTY_FOCAL_POINTS
+from coord.configured import setting
 from coord.corrections import CorrectionPage
 from coord.errors import Invalid
+from coord.events import subscribe
 from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
 from coord.public import public_response
 from coord.rpc import rpc
 from coord.service import ServiceBase
-from services.registration import usecases
+from services.registration import (
+    attachments, domain, information, invitations, organisations, usecases,
+)
 from services.registration.exports import participants_csv, participants_pdf
-from services.registration.letters import render_letter, typesetting
+from services.registration.letters import (
+    render_invitation, render_letter, render_side_event_information, typesetting,
+)
 from services.registration.models import MAIL_OUTBOX, Base
 from services.registration.schemas import (
     BadgeScanSchema, CheckInCardSchema, ConfirmSchema, ListQuery, MailListQuery, MailListSchema,
     MailSchema,
     PersonalDataSchema, CredentialsCreateSchema, CredentialsListQuery, CredentialsReportSchema,
-    CredentialsReviewSchema, CredentialsSchema, LetterQuery, MeetingCreateSchema,
+    CredentialsReviewSchema, CredentialsSchema, FocalPointAddressConfirmSchema,
+    FocalPointAddressCreateSchema, FocalPointAddressSchema, InvitationBatchSchema,
+    InvitationCreateSchema, InvitationLetterQuery, InvitationListQuery, InvitationSchema,
+    LetterQuery, MeetingCreateSchema,
     MeetingListQuery, MeetingPatchSchema, MeetingSchema, ObserverDecisionSchema,
     ObserverListQuery, ObserverRequestCreateSchema, ObserverRequestSchema,
+    NominationLetterSchema, OrganisationCreateSchema, OrganisationSchema, TokenIssuedSchema,
+    TokenSchema,
     ParticipantListSchema, PublicMeetingSchema, RegistrationBatchSchema,
     RegistrationCreateSchema, RegistrationListQuery, RegistrationPatchSchema,
     RegistrationSchema, SideEventCreateSchema, SideEventDecisionSchema, SideEventListQuery,
@@ -38,6 +50,8 @@ from services.registration.schemas import (
 PublicMeetingPage = page_of(PublicMeetingSchema)
 
 ON_SITE = ("chb", "brs")  # partners who staff the registration desk at the venue
+# Who nominates and withdraws, besides mc: each for its own people only (organisations.py).
+NOMINATORS = (PARTY_FOCAL_POINTS, OBSERVER_ORGANISATIONS)
 
 
 class FontsWarmUp(DependencyProvider):
@@ -50,8 +64,9 @@ class FontsWarmUp(DependencyProvider):
 class RegistrationService(ServiceBase):
     name = "registration"
     db = Database(Base.metadata)
-    mailer = mail.Mailer(Base.metadata, usecases.mail_attachment)
+    mailer = mail.Mailer(Base.metadata, attachments.render)
     fonts = FontsWarmUp()
+    config = Config()
 
     def _run(self, usecase, *args):
         """One use case in one unit of work (one transaction, its events in the outbox)."""
@@ -60,10 +75,10 @@ class RegistrationService(ServiceBase):
 
     # Meetings
 
-    @api("POST", "/meetings", body=MeetingCreateSchema, returns=MeetingSchema, status=201)
+    @api("POST", "/meetings", body=MeetingCreateSchema, returns=MeetingSchema, status=201,
+         allowed=(), action="schedule meetings")
     def schedule_meeting(self, request, caller, body):
         """Schedule a meeting (mc)."""
-        require(caller, action="schedule meetings")
         return self._run(usecases.schedule_meeting, caller, body)
 
     @rpc
@@ -82,10 +97,10 @@ class RegistrationService(ServiceBase):
         """One meeting."""
         return self._run(usecases.get_meeting, meeting_id)
 
-    @api("PATCH", "/meetings/<meeting_id>", body=MeetingPatchSchema, returns=MeetingSchema)
+    @api("PATCH", "/meetings/<meeting_id>", body=MeetingPatchSchema, returns=MeetingSchema,
+         allowed=(), action="correct meetings")
     def correct_meeting(self, request, caller, meeting_id, body):
         """Correct a meeting's title, venue, dates or translations (mc); If-Match: its etag."""
-        require(caller, action="correct meetings")
         return self._run(usecases.correct_meeting, caller, meeting_id, body,
                          request.headers.get("If-Match"))
 
@@ -113,27 +128,30 @@ class RegistrationService(ServiceBase):
     # Registrations
 
     @api("POST", "/meetings/<meeting_id>/registrations", body=RegistrationCreateSchema,
-         returns=RegistrationSchema, status=201)
+         returns=RegistrationSchema, status=201, allowed=NOMINATORS,
+         action="register participants")
     def register(self, request, caller, meeting_id, body):
-        """Register (nominate) a participant for a meeting (mc)."""
-        require(caller, action="register participants")
-        return self._run(usecases.register, caller, meeting_id, body)
+        """Register (nominate) a participant for a meeting (mc; a Party's focal point its
+        own delegation; an admitted observer organisation its own representatives)."""
+        return self._run(invitations.register, caller, meeting_id, body)
 
     @api("POST", "/meetings/<meeting_id>/registrations.csv", returns=RegistrationBatchSchema,
-         status=201, accepts=("text/csv",))
+         status=201, accepts=("text/csv",), allowed=NOMINATORS,
+         action="register participants")
     def register_delegation(self, request, caller, meeting_id):
-        """Nominate a delegation from a CSV file (mc): every row or none.
+        """Nominate a delegation from a CSV file (mc, focal points, observer organisations,
+        as for one nomination): every row or none.
 
         Send `Content-Type: text/csv`, UTF-8, a header row naming the columns of a
         registration (given_name, family_name, email, country, category, organisation,
         and optionally funding_requested, visa_letter_requested), one participant a row.
         A 400 names each bad row ("row 3": {field: [messages]}; the header is row 1).
         """
-        require(caller, action="register participants")
         if request.mimetype != "text/csv":
             raise Invalid("Send the delegation as CSV with 'Content-Type: text/csv'.",
                           code="unsupported_media_type")
-        return self._run(usecases.register_delegation, caller, meeting_id, request.get_data())
+        return self._run(invitations.register_delegation, caller, meeting_id,
+                         request.get_data())
 
     @api("GET", "/meetings/<meeting_id>/registrations", query=RegistrationListQuery,
          returns=page_of(RegistrationSchema))
@@ -142,10 +160,9 @@ class RegistrationService(ServiceBase):
         return self._run(usecases.list_registrations, caller, meeting_id, query)
 
     @api("PATCH", "/registrations/<registration_id>", body=RegistrationPatchSchema,
-         returns=RegistrationSchema)
+         returns=RegistrationSchema, allowed=(), action="correct registrations")
     def correct_registration(self, request, caller, registration_id, body):
         """Correct names, e-mail, organisation or visa request (mc); If-Match: its etag."""
-        require(caller, action="correct registrations")
         return self._run(usecases.correct_registration, caller, registration_id, body,
                          request.headers.get("If-Match"))
 
@@ -161,29 +178,29 @@ class RegistrationService(ServiceBase):
         return self._run(usecases.read_registration, caller, registration_id)
 
     @api("POST", "/registrations/<registration_id>/confirm", body=ConfirmSchema,
-         returns=RegistrationSchema)
+         returns=RegistrationSchema, allowed=(), action="confirm registrations")
     def confirm(self, request, caller, registration_id, body):
         """Confirm a nominee, funded or not (mc)."""
-        require(caller, action="confirm registrations")
-        return self._run(usecases.confirm, caller, registration_id, body["funded"],
-                         self.mailer)
+        return self._run(information.confirm, caller, registration_id, body["funded"],
+                         self.mailer, self._documents_url())
 
-    @api("POST", "/registrations/<registration_id>/reject", returns=RegistrationSchema)
+    @api("POST", "/registrations/<registration_id>/reject", returns=RegistrationSchema,
+         allowed=(), action="reject registrations")
     def reject(self, request, caller, registration_id):
         """Reject a nomination (mc)."""
-        require(caller, action="reject registrations")
         return self._run(usecases.reject, caller, registration_id)
 
-    @api("POST", "/registrations/<registration_id>/withdraw", returns=RegistrationSchema)
+    @api("POST", "/registrations/<registration_id>/withdraw", returns=RegistrationSchema,
+         allowed=NOMINATORS, action="withdraw registrations")
     def withdraw(self, request, caller, registration_id):
-        """Withdraw a nominee or a confirmed participant (mc); frees a funded place."""
-        require(caller, action="withdraw registrations")
+        """Withdraw a nominee or a confirmed participant (mc, or whoever may nominate
+        them); frees a funded place."""
         return self._run(usecases.withdraw, caller, registration_id)
 
-    @api("POST", "/registrations/<registration_id>/check-in", returns=RegistrationSchema)
+    @api("POST", "/registrations/<registration_id>/check-in", returns=RegistrationSchema,
+         allowed=ON_SITE, action="check participants in")
     def check_in(self, request, caller, registration_id):
         """Register a confirmed participant on site (mc, chb, brs)."""
-        require(caller, *ON_SITE, action="check participants in")
         return self._run(usecases.check_in, caller, registration_id)
 
     @api("GET", "/registrations/<registration_id>/personal-data",
@@ -222,20 +239,19 @@ class RegistrationService(ServiceBase):
 
     # Badges and the check-in desk
 
-    @api("GET", "/registrations/<registration_id>/badge", content_types=("application/pdf",))
+    @api("GET", "/registrations/<registration_id>/badge", content_types=("application/pdf",),
+         allowed=ON_SITE, action="print badges")
     def badge(self, request, caller, registration_id):
         """The participant's badge: A6, name, country or organisation, category colour and
         a signed QR code for the check-in desk (mc, chb, brs)."""
-        require(caller, *ON_SITE, action="print badges")
         pdf, reference = self._run(usecases.badge, registration_id)
         return _pdf(pdf, f"badge-{reference.replace('/', '-')}.pdf")
 
     @api("POST", "/meetings/<meeting_id>/badge-scans", body=BadgeScanSchema,
-         returns=CheckInCardSchema)
+         returns=CheckInCardSchema, allowed=ON_SITE, action="scan badges")
     def scan_badge(self, request, caller, meeting_id, body):
         """Who a scanned or typed badge code belongs to, at this meeting's desk (mc, chb,
         brs): a forged code, or one of another meeting, is refused and logged."""
-        require(caller, *ON_SITE, action="scan badges")
         return self._run(usecases.scan_badge, meeting_id, body["code"])
 
     @api("GET", "/check-in", public=True, content_types=("text/html",))
@@ -245,29 +261,87 @@ class RegistrationService(ServiceBase):
         return Response(page.read_bytes(), mimetype="text/html",
                         headers={"Cache-Control": "no-cache"})
 
+    # Organisations and their tokens (organisations.py)
+
+    @api("POST", "/organisations", body=OrganisationCreateSchema, returns=OrganisationSchema,
+         status=201, allowed=(), action="make organisations")
+    def create_organisation(self, request, caller, body):
+        """Make an organisation (mc): a Party's focal point (`party-<ISO3>`), an observer
+        organisation or a new partner; then issue it tokens."""
+        return self._run(organisations.create_organisation, caller, body)
+
+    @api("GET", "/organisations", query=PageQuery, returns=page_of(OrganisationSchema),
+         allowed=(), action="list organisations")
+    def list_organisations(self, request, caller, query):
+        """The organisations made here, by code (mc); the tokens file's are not listed."""
+        return self._run(organisations.list_organisations, query)
+
+    @api("POST", "/organisations/<code>/tokens", returns=TokenIssuedSchema, status=201,
+         allowed=(), action="issue tokens")
+    def issue_organisation_token(self, request, caller, code):
+        """Issue the organisation a token (mc), shown in this answer only; it works on
+        every service within seconds."""
+        return self._run(organisations.issue_token, caller, code)
+
+    @api("GET", "/organisations/<code>/tokens", query=PageQuery, returns=page_of(TokenSchema),
+         allowed=(), action="list tokens")
+    def list_organisation_tokens(self, request, caller, code, query):
+        """The organisation's tokens (mc): when made, last used, revoked; never the token."""
+        return self._run(organisations.list_tokens, code, query)
+
+    @api("DELETE", "/organisations/<code>/tokens/<token_id>", returns=TokenSchema,
+         allowed=(), action="revoke tokens")
+    def revoke_organisation_token(self, request, caller, code, token_id):
+        """Revoke a token (mc): refused here at once, on the other services as soon as
+        they hear of it (seconds)."""
+        return self._run(organisations.revoke_token, caller, code, token_id)
+
     # Mail
 
-    @api("GET", "/mails", query=MailListQuery, returns=MailListSchema)
+    @api("GET", "/mails", query=MailListQuery, returns=MailListSchema,
+         allowed=(), action="read the mail outbox")
     def list_mails(self, request, caller, query):
         """The mail outbox, newest first: what was sent, what waits and why (mc)."""
-        require(caller, action="read the mail outbox")
         with self.db.unit_of_work() as uow:
             return mail.list_mails(uow.session, MAIL_OUTBOX, query)
 
-    @api("POST", "/mails/<mail_id>/resend", returns=MailSchema)
+    @api("POST", "/mails/<mail_id>/resend", returns=MailSchema, allowed=(), action="resend mail")
     def resend_mail(self, request, caller, mail_id):
         """Send a mail again (mc): a failed one, or one the recipient lost."""
-        require(caller, action="resend mail")
         with self.db.unit_of_work() as uow:
             return mail.resend(uow.session, MAIL_OUTBOX, mail_id)
+
+    # Nomination letters
+
+    @api("PUT", "/meetings/<meeting_id>/nomination-letters/<country>",
+         returns=NominationLetterSchema, accepts=("application/pdf",),
+         max_body=domain.MAX_LETTER_BYTES, allowed=(PARTY_FOCAL_POINTS,),
+         action="upload nomination letters")
+    def upload_nomination_letter(self, request, caller, meeting_id, country):
+        """Upload a Party's nomination letter for a meeting, PDF as the raw body (mc, or
+        the Party's focal point); a new upload replaces the last."""
+        if request.mimetype != "application/pdf":
+            raise Invalid("Send the letter as PDF with 'Content-Type: application/pdf'.",
+                          code="unsupported_media_type")
+        return self._run(usecases.upload_nomination_letter, caller, meeting_id, country,
+                         request.get_data())
+
+    @api("GET", "/meetings/<meeting_id>/nomination-letters/<country>",
+         content_types=("application/pdf",), allowed=(PARTY_FOCAL_POINTS,),
+         action="read nomination letters")
+    def nomination_letter(self, request, caller, meeting_id, country):
+        """A Party's nomination letter as uploaded (mc, or the Party's focal point)."""
+        letter = self._run(usecases.nomination_letter, caller, meeting_id, country)
+        return _pdf(letter.content, f"nomination-{letter.country}-{meeting_id[:8]}.pdf")
 
     # Credentials
 
     @api("POST", "/registrations/<registration_id>/credentials",
-         body=CredentialsCreateSchema, returns=CredentialsSchema, status=201)
+         body=CredentialsCreateSchema, returns=CredentialsSchema, status=201,
+         allowed=(PARTY_FOCAL_POINTS,), action="record credentials")
     def submit_credentials(self, request, caller, registration_id, body):
-        """Record the credentials a Party's representative presented (mc)."""
-        require(caller, action="record credentials")
+        """Record the credentials a Party's representative presented (mc, or the Party's
+        focal point)."""
         return self._run(usecases.submit_credentials, caller, registration_id, body)
 
     @api("GET", "/credentials/<credentials_id>", returns=CredentialsSchema)
@@ -276,10 +350,9 @@ class RegistrationService(ServiceBase):
         return self._run(usecases.get_credentials, caller, credentials_id)
 
     @api("POST", "/credentials/<credentials_id>/review", body=CredentialsReviewSchema,
-         returns=CredentialsSchema)
+         returns=CredentialsSchema, allowed=(), action="examine credentials")
     def review_credentials(self, request, caller, credentials_id, body):
         """Examine credentials: accepted, or deficient with the reason (mc)."""
-        require(caller, action="examine credentials")
         return self._run(usecases.review_credentials, caller, credentials_id, body)
 
     @api("GET", "/meetings/<meeting_id>/credentials", query=CredentialsListQuery,
@@ -296,13 +369,12 @@ class RegistrationService(ServiceBase):
     # Observer admission
 
     @api("POST", "/meetings/<meeting_id>/observer-requests", body=ObserverRequestCreateSchema,
-         returns=ObserverRequestSchema, status=201)
+         returns=ObserverRequestSchema, status=201, allowed=(), action="record observer requests")
     def request_observer_status(self, request, caller, meeting_id, body):
         """Record an organisation's request for admission as observer (mc).
 
         An organisation admitted at an earlier meeting is admitted at once.
         """
-        require(caller, action="record observer requests")
         return self._run(usecases.request_observer_status, caller, meeting_id, body)
 
     @api("GET", "/observer-requests/<request_id>", returns=ObserverRequestSchema)
@@ -311,10 +383,9 @@ class RegistrationService(ServiceBase):
         return self._run(usecases.get_observer_request, request_id)
 
     @api("POST", "/observer-requests/<request_id>/decide", body=ObserverDecisionSchema,
-         returns=ObserverRequestSchema)
+         returns=ObserverRequestSchema, allowed=(), action="decide on observer admission")
     def decide_observer_request(self, request, caller, request_id, body):
         """Admit an organisation as observer, or refuse with the reason (mc)."""
-        require(caller, action="decide on observer admission")
         return self._run(usecases.decide_observer_request, caller, request_id, body)
 
     @api("GET", "/meetings/<meeting_id>/observer-requests", query=ObserverListQuery,
@@ -337,11 +408,20 @@ class RegistrationService(ServiceBase):
         return self._run(usecases.get_side_event, side_event_id)
 
     @api("POST", "/side-events/<side_event_id>/decide", body=SideEventDecisionSchema,
-         returns=SideEventSchema)
+         returns=SideEventSchema, allowed=(), action="decide on side events")
     def decide_side_event(self, request, caller, side_event_id, body):
         """Accept a side event into a room and slot, or decline it (mc)."""
-        require(caller, action="decide on side events")
-        return self._run(usecases.decide_side_event, caller, side_event_id, body)
+        return self._run(information.decide_side_event, caller, side_event_id, body,
+                         self.mailer)
+
+    @api("GET", "/side-events/<side_event_id>/information", content_types=("application/pdf",))
+    def side_event_information(self, request, caller, side_event_id):
+        """The practical information for an accepted side event's organiser (PDF): room,
+        slot, what to bring, contacts; also mailed to its contact when it is accepted."""
+        with self.db.unit_of_work() as uow:
+            facts = information.side_event_facts(uow.session, side_event_id)
+        return _pdf(render_side_event_information(facts),
+                    f"{facts.reference.replace('/', '-')}-information.pdf")
 
     @api("POST", "/side-events/<side_event_id>/held", returns=SideEventSchema)
     def side_event_held(self, request, caller, side_event_id):
@@ -358,6 +438,72 @@ class RegistrationService(ServiceBase):
     def list_side_events(self, request, caller, meeting_id, query):
         """A meeting's side events, by status."""
         return self._run(usecases.list_side_events, meeting_id, query)
+
+    # Invitations, and the addresses focal points receive them at
+
+    @api("POST", "/meetings/<meeting_id>/invitations", body=InvitationCreateSchema,
+         returns=InvitationBatchSchema, status=201, allowed=(), action="issue invitations")
+    def issue_invitations(self, request, caller, meeting_id, body):
+        """Invite Parties ("all" or a list) and admitted observers to a meeting (mc), with
+        the deadline for nominations; an addressee invited before keeps its invitation.
+        Each new one is mailed where its addressee has an address."""
+        return self._run(invitations.issue, caller, meeting_id, body, self.mailer)
+
+    @api("GET", "/meetings/<meeting_id>/invitations", query=InvitationListQuery,
+         returns=page_of(InvitationSchema))
+    def list_invitations(self, request, caller, meeting_id, query):
+        """A meeting's invitations, by status and kind."""
+        return self._run(invitations.list_for_meeting, meeting_id, query)
+
+    @api("GET", "/invitations/<invitation_id>", returns=InvitationSchema)
+    def get_invitation(self, request, caller, invitation_id):
+        """One invitation."""
+        return self._run(invitations.get, invitation_id)
+
+    @api("GET", "/invitations/<invitation_id>/letter", query=InvitationLetterQuery,
+         content_types=("application/pdf",))
+    def invitation_letter(self, request, caller, invitation_id, query):
+        """The letter of invitation (PDF) in the addressee's language, or `lang` (en, fr,
+        es): the meeting's title and venue in that language, the deadline for
+        nominations, whether the Party may ask for funding."""
+        with self.db.unit_of_work() as uow:
+            facts = invitations.letter_facts(uow.session, invitation_id)
+            language = query.get("lang") or invitations.get(uow, invitation_id).language
+        return _pdf(render_invitation(language, facts),
+                    f"{facts.reference.replace('/', '-')}-{language}.pdf")
+
+    @api("POST", "/focal-point-addresses", body=FocalPointAddressCreateSchema,
+         returns=FocalPointAddressSchema, status=201)
+    def add_focal_point_address(self, request, caller, body):
+        """Give an address for a Party focal point's mail (mc, or the focal point); a code
+        is mailed there. Invitations are mailed only to confirmed addresses."""
+        return self._run(invitations.add_address, caller, body, self.mailer)
+
+    @api("POST", "/focal-point-addresses/<address_id>/confirm",
+         body=FocalPointAddressConfirmSchema, returns=FocalPointAddressSchema)
+    def confirm_focal_point_address(self, request, caller, address_id, body):
+        """Confirm an address with the code mailed to it; the Party's invitations not yet
+        sent go to it at once."""
+        return self._run(invitations.confirm_address, caller, address_id, body["code"])
+
+    @api("GET", "/focal-point-addresses", query=PageQuery,
+         returns=page_of(FocalPointAddressSchema))
+    def list_focal_point_addresses(self, request, caller, query):
+        """Focal points' addresses (mc: every Party's; a focal point: its own)."""
+        return self._run(invitations.list_addresses, caller, query)
+
+    # What other services publish
+
+    @subscribe("documents")
+    def on_documents_event(self, envelope):
+        """A meeting's information note for participants, published: mail participants."""
+        if envelope["type"] == "document_published":
+            self._run(information.record_information_note, envelope, self.mailer,
+                      self._documents_url())
+
+    def _documents_url(self):
+        """Where the public reads documents (DOCUMENTS_PUBLIC_URL), for links in mails."""
+        return setting(self.config, "DOCUMENTS_PUBLIC_URL", None)
 
 
 def _pdf(content, filename):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from coord import scope
+from coord.auth import add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 from services.travel import domain
 
@@ -20,6 +21,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
 PARTIES = scope.add_parties_table(Base.metadata)  # who reads what (coord.scope)
 
 

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 import requests
 
 from tests.notifications_support import SAMPLES
-from tests.support import wait_for
+from tests.support import stream_ticket, wait_for
 
 
 @contextmanager
@@ -52,10 +52,10 @@ def publish(services, notifications, samples):
 
 def test_a_client_that_reconnects_with_last_event_id_gets_exactly_what_it_missed(services):
     notifications = services.start("notifications")
-    token = services.tokens.plain["mc"]
+    ticket = stream_ticket(notifications, "mc")
     first = publish(services, notifications, SAMPLES[:3])
 
-    with event_stream(notifications, access_token=token, last_event_id=0) as read:
+    with event_stream(notifications, ticket=ticket, last_event_id=0) as read:
         seen = read(3)
     assert [event_id for event_id, entry in seen] == [entry["seq"] for _, entry in seen]
     assert {entry["id"] for _, entry in seen} == set(first)
@@ -63,8 +63,8 @@ def test_a_client_that_reconnects_with_last_event_id_gets_exactly_what_it_missed
 
     missed = publish(services, notifications, SAMPLES[3:5])  # while disconnected
     resumed = event_stream(notifications, headers={"Last-Event-ID": str(last_seen)},
-                           access_token=token, last_event_id=0)  # the header wins
-    with resumed as read_resumed, event_stream(notifications, access_token=token) as read_new:
+                           ticket=ticket, last_event_id=0)  # the header wins
+    with resumed as read_resumed, event_stream(notifications, ticket=ticket) as read_new:
         caught_up = read_resumed(2)
         assert sorted(entry["id"] for _, entry in caught_up) == sorted(missed)
         assert all(event_id > last_seen for event_id, _ in caught_up)

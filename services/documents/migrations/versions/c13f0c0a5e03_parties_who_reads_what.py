@@ -1,7 +1,7 @@
 """parties: who reads what (coord.scope), with who is already party to existing rows
 
 Revision ID: c13f0c0a5e03
-Revises: 8bd25aadabde
+Revises: b0a9e69aef02
 Create Date: 2026-11-28 22:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from coord import scope
 
 revision = 'c13f0c0a5e03'
-down_revision = '8bd25aadabde'
+down_revision = 'b0a9e69aef02'
 branch_labels = None
 depends_on = None
 

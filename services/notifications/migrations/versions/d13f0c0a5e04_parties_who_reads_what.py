@@ -1,7 +1,7 @@
 """parties: who reads what (coord.scope), with who is already named in the feed
 
 Revision ID: d13f0c0a5e04
-Revises: e983b7f1a647
+Revises: 09429b0042e3
 Create Date: 2026-11-28 22:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from coord import scope
 
 revision = 'd13f0c0a5e04'
-down_revision = 'e983b7f1a647'
+down_revision = '09429b0042e3'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """parties: who reads what (coord.scope), with who is already party to existing rows
 
 Revision ID: e13f0c0a5e05
-Revises: 06666b1e2879
+Revises: a535cceb19c3
 Create Date: 2026-11-28 22:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from coord import scope
 
 revision = 'e13f0c0a5e05'
-down_revision = '06666b1e2879'
+down_revision = 'a535cceb19c3'
 branch_labels = None
 depends_on = None
 

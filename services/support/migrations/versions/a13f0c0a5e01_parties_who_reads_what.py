@@ -1,7 +1,7 @@
 """parties: who reads what (coord.scope), with who is already party to existing rows
 
 Revision ID: a13f0c0a5e01
-Revises: 9bdfac84dfbe
+Revises: bfc1ad289a23
 Create Date: 2026-11-28 22:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from coord import scope
 
 revision = 'a13f0c0a5e01'
-down_revision = '9bdfac84dfbe'
+down_revision = 'bfc1ad289a23'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """parties: who reads what (coord.scope), with who is already party to existing rows
 
 Revision ID: b13f0c0a5e02
-Revises: 7ec75751df83
+Revises: c2e1d3b6433b
 Create Date: 2026-11-28 22:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from coord import scope
 
 revision = 'b13f0c0a5e02'
-down_revision = '7ec75751df83'
+down_revision = 'c2e1d3b6433b'
 branch_labels = None
 depends_on = None
 
