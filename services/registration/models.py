@@ -72,7 +72,7 @@ class Registration(corrections.Correctable, Base):
     funded: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
-    # Personal data for visas: read only by mc (usecases.check_personal_data_reader).
+    # Personal data for visas: read by mc and the offices that book the participant's travel (usecases.personal_data).
     title: Mapped[str | None] = mapped_column(String(60))
     function: Mapped[str | None] = mapped_column(String(300))
     nationality: Mapped[str | None] = mapped_column(String(3))

@@ -207,7 +207,8 @@ class RegistrationService(ServiceBase):
          returns=PersonalDataSchema)
     def personal_data(self, request, caller, registration_id):
         """Title, function, nationality, birth date and passport, as the visa letter prints
-        them (mc only, for now: see usecases.check_personal_data_reader)."""
+        them: for mc and the offices that book the participant's travel or pay their DSA
+        (as travel routed the case)."""
         return self._run(usecases.personal_data, caller, registration_id)
 
     @api("GET", "/registrations/<registration_id>/letters/<kind>", query=LetterQuery,
@@ -500,6 +501,11 @@ class RegistrationService(ServiceBase):
         if envelope["type"] == "document_published":
             self._run(information.record_information_note, envelope, self.mailer,
                       self._documents_url())
+
+    @subscribe("travel")
+    def on_travel_event(self, envelope):
+        """A participant's case routed: who books their travel reads them from now on."""
+        self._run(usecases.record_travel_owners, envelope)
 
     def _documents_url(self):
         """Where the public reads documents (DOCUMENTS_PUBLIC_URL), for links in mails."""

@@ -575,19 +575,32 @@ def scan_badge(uow, meeting_id, code):
 
 
 def personal_data(uow, caller, registration_id):
-    """A participant's visa data, for mc and whoever books their travel only."""
-    registration = get_registration(uow, registration_id)
-    check_personal_data_reader(caller, registration)
+    """A participant's visa data, for mc and whoever books their travel or pays their DSA
+    only: 404 to those who may not read the participant at all, 403 to the others who
+    may (a nominator, the desk that checked them in)."""
+    registration = read_registration(uow, caller, registration_id)
+    if not scope.is_party(uow.session, PARTIES, caller, TRAVEL_BOOKING, registration.id):
+        raise Forbidden("Only the organiser and the offices that book this participant's "
+                        "travel or pay their DSA read their personal data.")
     return registration
 
 
-def check_personal_data_reader(caller, registration):
-    """The one rule on who reads a participant's passport and birth data. The organiser
-    does; the office that books their travel should too, once registration learns who
-    that is (travel decides it): consuming travel's events here would make registration
-    wait for the broker at start-up, which its /health must not."""
-    if caller != ORGANISER:
-        raise Forbidden("Only the organiser may read a participant's personal data.")
+# The subject "who books a participant's travel or pays their DSA", keyed by registration
+# id, in the parties table: travel decides it and says so in its events.
+TRAVEL_BOOKING = "travel_booking"
+
+
+def record_travel_owners(uow, envelope):
+    """Travel routed a participant's case (`travel_case_opened`, `travel_case_rerouted`):
+    its travel and DSA owners read the participant from now on, personal data included,
+    and the owners before a re-routing keep reading ("now or before", coord.scope)."""
+    if not uow.first_delivery(envelope["event_id"]):
+        return
+    data = envelope["data"]
+    owners = (data.get("travel_owner"), data.get("dsa_owner"))
+    for subject_type in ("registration", TRAVEL_BOOKING):
+        scope.become_parties(uow.session, PARTIES, subject_type, data["registration_id"],
+                             *owners)
 
 
 # Nomination letters

@@ -284,13 +284,26 @@ def participant_ids(listing):
     return set()
 
 
-def test_a_participant_is_read_by_who_nominated_or_registered_them_on_site(cop2):
+def test_a_participant_is_read_by_who_nominated_books_or_registered_them_on_site(cop2):
     registration, meeting = cop2.registration, cop2.meeting
-    readers = {cop2.kenya: (), cop2.brazil: (), cop2.germany: ("chb",)}
+    # brs books Kenya's and Brazil's travel; Brazil's moved to chb (brs keeps reading)
+    bookers = {cop2.kenya: ("brs",), cop2.brazil: ("brs", "chb")}
+    wait_for(lambda: registration.client.get(f"/registrations/{cop2.brazil}/personal-data",
+                                             as_="chb").status_code == 200,
+             timeout=30, message="registration to hear that chb now books Brazil's travel")
+    readers = {**bookers, cop2.germany: ("chb",)}
     wrong = listing(registration, f"/meetings/{meeting}/registrations", readers)
     for registration_id, allowed in readers.items():
         wrong += single(registration, f"/registrations/{registration_id}", allowed)
         wrong += single(registration, f"/registrations/{registration_id}/history", allowed)
+    for registration_id, allowed in bookers.items():
+        wrong += single(registration, f"/registrations/{registration_id}/personal-data",
+                        allowed)
+    # the desk that checked Germany's delegate in reads them, but not their passport
+    germany_passport = registration.client.get(
+        f"/registrations/{cop2.germany}/personal-data", as_="chb")
+    if germany_passport.status_code != 403:
+        wrong.append(f"chb GET Germany's personal data: {germany_passport.status_code}")
     wrong += single(registration, f"/registrations/{cop2.germany}/letters/confirmation",
                     ("chb",))
     for organisation in READERS:
