@@ -68,7 +68,8 @@ def json_response(body, status=200, headers=None):
 class JsonWsgiApp(WsgiApp):
     """nameko's WSGI app, with unknown paths and methods answered in the contract's shape,
     every request under a correlation id (the caller's `X-Request-ID` or a new one, sent
-    back in the response's `X-Request-ID`) and one access log line per request."""
+    back in the response's `X-Request-ID`) and one access log line per request, written
+    when COORD_ACCESS_LOG=on (`coord.logs.log_access`)."""
 
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
@@ -77,11 +78,12 @@ class JsonWsgiApp(WsgiApp):
             started = time.perf_counter()
             rule, response = self._respond(request, environ)
             response.headers["X-Request-ID"] = request.correlation_id
-            log.log(logging.DEBUG if rule in QUIET_RULES else logging.INFO,
-                    "%s %s %s", request.method, rule, response.status_code,
-                    extra={"method": request.method, "path": rule,
-                           "status": response.status_code,
-                           "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+            level = logging.DEBUG if rule in QUIET_RULES else logs.access_level()
+            if log.isEnabledFor(level):
+                log.log(level, "%s %s %s", request.method, rule, response.status_code,
+                        extra={"method": request.method, "path": rule,
+                               "status": response.status_code,
+                               "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
         return response(environ, start_response)
 
     def _respond(self, request, environ):

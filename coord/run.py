@@ -98,6 +98,7 @@ def main(argv=None):
     try:
         role = args.role or settings.role()
         config = settings.nameko_config(args.service, role)
+        logs.log_access(settings.access_log())
         if args.healthcheck:
             return 0 if healthy(args.service, config) else 1
         if role == "worker" and not _consumes_events(args.service):

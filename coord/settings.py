@@ -14,6 +14,7 @@
     EVENT_RETRY_DELAYS        seconds before each retry of a failing handler, e.g. "1,5,30"
     WEBHOOK_*                 webhook delivery settings (notifications), passed through
     OUTBOX_RELAY              on | off (the worker role never relays)
+    COORD_ACCESS_LOG          on: one INFO line per HTTP request; off (default): DEBUG
 
 A value that cannot be right stops the service at start with one line naming the
 variable (`ConfigurationError`), rather than failing on the first request or event.
@@ -57,6 +58,10 @@ def role():
     if value not in ROLES:
         raise ConfigurationError(f"COORD_ROLE={value!r} is not one of {', '.join(ROLES)}.")
     return value
+
+
+def access_log():
+    return _choice("COORD_ACCESS_LOG", "off", {"off": False, "on": True})
 
 
 def migrate_at_start():

@@ -26,7 +26,7 @@ def test_one_confirmation_and_one_withdrawal_are_followed_through_every_log(
         processes, services, tmp_path):
     ports = service_ports(SERVICES)
     env = environment(services.amqp_uri, tmp_path / "var",
-                      COORD_TOKENS_FILE=services.tokens.path, **ports)
+                      COORD_TOKENS_FILE=services.tokens.path, COORD_ACCESS_LOG="on", **ports)
     migrate(env)
     started = {name: processes.start([PYTHON, "-m", "coord.run", name], env, name)
                for name in SERVICES}
