@@ -15,6 +15,7 @@ from coord.db import utcnow
 from coord.errors import Conflict
 from coord.mail import Mailer
 from coord.events import subscribe
+from coord.news import Announcements
 from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
@@ -47,6 +48,8 @@ class NotificationsService(ServiceBase):
     db = Database(Base.metadata)
     mailer = Mailer(Base.metadata, digest_mail.no_attachments)
     webhook_settings = WebhookSettings()
+    # New feed entries wake open streams at once.
+    feed_news = Announcements(usecases.FEED_TURN.replace(".", "_"))
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
@@ -68,6 +71,7 @@ class NotificationsService(ServiceBase):
         with self.db.unit_of_work() as uow:
             if usecases.record(uow, envelope) is not None:
                 webhook_usecases.enqueue(uow.session, envelope, self.webhook_settings)
+                self.feed_news.announce(uow.session)
 
     @api("GET", "/feed", query=FeedQuery, returns=page_of(FeedEntrySchema))
     def feed(self, request, caller, query):
@@ -96,7 +100,8 @@ class NotificationsService(ServiceBase):
         if after is None:
             with self.db.unit_of_work() as uow:
                 after = usecases.newest_seq(uow)
-        return stream.response(stream.FeedStream(self.db.engine(), query, after), request)
+        return stream.response(stream.FeedStream(self.db.engine(), self.feed_news, query, after),
+                               request)
 
     @api("GET", "/waiting", returns=WaitingOverviewSchema)
     def waiting(self, request, caller):
