@@ -43,11 +43,22 @@ class WebhookSettings(DependencyProvider):
         return self.settings
 
 
+class MeetingCodes(DependencyProvider):
+    """This process's memory of meeting codes (usecases.MeetingCodes), for every worker."""
+
+    def setup(self):
+        self.codes = usecases.MeetingCodes()
+
+    def get_dependency(self, worker_ctx):
+        return self.codes
+
+
 class NotificationsService(ServiceBase):
     name = "notifications"
     db = Database(Base.metadata)
     mailer = Mailer(Base.metadata, digest_mail.no_attachments)
     webhook_settings = WebhookSettings()
+    meeting_codes = MeetingCodes()
     # New feed entries wake open streams at once.
     feed_news = Announcements(usecases.FEED_TURN.replace(".", "_"))
 
@@ -69,7 +80,7 @@ class NotificationsService(ServiceBase):
 
     def _record(self, envelope):
         with self.db.unit_of_work() as uow:
-            if usecases.record(uow, envelope) is not None:
+            if usecases.record(uow, envelope, self.meeting_codes) is not None:
                 webhook_usecases.enqueue(uow.session, envelope, self.webhook_settings)
                 self.feed_news.announce(uow.session)
 
