@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from coord import mail
 from coord.auth import require
+from coord.configured import Configured
 from coord.corrections import CorrectionPage
 from coord.errors import Invalid
 from coord.http import PageQuery, api, json_response, page_of
@@ -18,6 +19,7 @@ from coord.outbox import Database
 from coord.public import public_response
 from coord.service import ServiceBase
 from services.registration import usecases
+from services.registration.delegation_csv import Limits as DelegationLimits
 from services.registration.exports import participants_csv, participants_pdf
 from services.registration.letters import render_letter, typesetting
 from services.registration.models import MAIL_OUTBOX, Base
@@ -51,6 +53,7 @@ class RegistrationService(ServiceBase):
     db = Database(Base.metadata)
     mailer = mail.Mailer(Base.metadata, usecases.mail_attachment)
     fonts = FontsWarmUp()
+    delegation_limits = Configured(DelegationLimits)
 
     def _run(self, usecase, *args):
         """One use case in one unit of work (one transaction, its events in the outbox)."""
@@ -121,12 +124,16 @@ class RegistrationService(ServiceBase):
         registration (given_name, family_name, email, country, category, organisation,
         and optionally funding_requested, visa_letter_requested), one participant a row.
         A 400 names each bad row ("row 3": {field: [messages]}; the header is row 1).
+        A file over the operator's limits (100,000 rows and 32 MiB unless set otherwise)
+        is refused whole: `too_many_rows`, `file_too_large`.
         """
         require(caller, action="register participants")
         if request.mimetype != "text/csv":
             raise Invalid("Send the delegation as CSV with 'Content-Type: text/csv'.",
                           code="unsupported_media_type")
-        return self._run(usecases.register_delegation, caller, meeting_id, request.get_data())
+        limits = self.delegation_limits
+        return self._run(usecases.register_delegation, caller, meeting_id,
+                         limits.read_body(request.stream), limits)
 
     @api("GET", "/meetings/<meeting_id>/registrations", query=RegistrationListQuery,
          returns=page_of(RegistrationSchema))

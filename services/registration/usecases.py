@@ -219,10 +219,11 @@ def register(uow, caller, meeting_id, data):
     return registration
 
 
-def register_delegation(uow, caller, meeting_id, raw_csv):
-    """A delegation's nominations from CSV: every row or none (400 naming each bad row)."""
+def register_delegation(uow, caller, meeting_id, raw_csv, limits):
+    """A delegation's nominations from CSV: every row or none (400 naming each bad row);
+    `limits`: the operator's delegation_csv.Limits."""
     meeting = _locked_meeting(uow, meeting_id)
-    rows, errors = delegation_csv.read_rows(raw_csv)
+    rows, errors = delegation_csv.read_rows(raw_csv, limits)
     nominations = []
     for number, cells in rows:
         try:
