@@ -37,12 +37,21 @@ class Vhost:
                      f'<<"{self.name}">>, <<".*">>, <<".*">>, <<".*">>, <<"bench">>)')
 
     def drop(self):
-        _rabbitmqctl(f'rabbit_vhost:delete(<<"{self.name}">>, <<"bench">>)')
+        """Dropping a vhost can take the broker minutes when it is busy: it goes on after
+        the benchmark has printed its figures."""
+        subprocess.Popen(_rabbitmqctl_command(f'rabbit_vhost:delete(<<"{self.name}">>, '
+                                              '<<"bench">>)'),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+
+
+def _rabbitmqctl_command(expressions):
+    return [os.environ.get("RABBITMQCTL", "rabbitmqctl"), "eval", expressions + ", ok."]
 
 
 def _rabbitmqctl(expressions):
-    subprocess.run([os.environ.get("RABBITMQCTL", "rabbitmqctl"), "eval", expressions + ", ok."],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(_rabbitmqctl_command(expressions), check=True, capture_output=True,
+                   timeout=300)
 
 
 class Databases:

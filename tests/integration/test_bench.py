@@ -24,6 +24,7 @@ def positive_numbers(value, where="results"):
 def test_the_benchmark_writes_every_figure(tmp_path, database_kind):
     output = tmp_path / "latest.json"
     run = subprocess.run([sys.executable, "-m", "bench", *TINY, "--databases", database_kind,
+                          "--csv-databases", database_kind,
                           "--output", str(output)], cwd=ROOT, capture_output=True, text=True,
                          timeout=280)
     assert run.returncode == 0, run.stderr[-3000:]
