@@ -12,12 +12,14 @@ queued or sent), SMTP_PORT (25), SMTP_USER and SMTP_PASSWORD (login when given),
 SMTP_TLS (`starttls`, `ssl`, or off), MAIL_FROM, MAIL_RETRY_DELAYS (seconds, e.g.
 "30,120,600,3600"), MAIL_POLL_INTERVAL (seconds between looks at the outbox).
 """
+import hashlib
 import json
 import logging
 import os
+import secrets
 import smtplib
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -26,10 +28,10 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import (
     Column, Index, Integer, MetaData, String, Table, Text, insert, select, update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from coord.db import UtcDateTime, make_engine, utcnow
-from coord.errors import Conflict, NotFound
+from coord.errors import Conflict, Invalid, NotFound
 from coord.http import cursor_position, page, utc_timestamp
 
 MAIL_OUTBOX = "mail_outbox"
@@ -73,6 +75,43 @@ def queue_mail(session, table, *, to, subject, body, language, kind, about_id=No
         about_id=about_id, attachments=json.dumps(list(attachments)), status=QUEUED,
         attempts=0, next_attempt_at=now, created_at=now))
     return mail_id
+
+
+PENDING, CONFIRMED = "pending", "confirmed"
+
+
+class AddressConfirmedByCode:
+    """Columns of an address someone gave for a kind of mail (a digest, a focal point's
+    invitations): mail goes to it only once its owner gave back the code mailed there."""
+
+    address: Mapped[str] = mapped_column(String(254))
+    code_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the mailed code
+    status: Mapped[str] = mapped_column(String(20))  # pending | confirmed
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+def confirmation_code():
+    """A code to mail to an address that someone gave, so that its owner proves it is
+    theirs: (the code to mail, the digest to keep; the code itself is never stored)."""
+    code = f"{secrets.randbelow(10 ** 8):08d}"
+    return code, _code_digest(code)
+
+
+def _code_digest(code):
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+def confirm_with_code(entry, code):
+    """Confirm an `AddressConfirmedByCode` with the code mailed to it (400 for another);
+    True when this call confirmed it, False when it already was."""
+    if entry.status == CONFIRMED:
+        return False
+    if _code_digest(code) != entry.code_digest:
+        raise Invalid("This is not the code mailed to that address.", code="wrong_code",
+                      fields={"code": ["Wrong code."]})
+    entry.status, entry.confirmed_at = CONFIRMED, utcnow()
+    return True
 
 
 def mail_view(row):

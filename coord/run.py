@@ -25,7 +25,6 @@ eventlet.monkey_patch()  # must precede every other import
 
 import argparse  # noqa: E402
 import importlib  # noqa: E402
-import inspect  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
@@ -36,7 +35,7 @@ import urllib.request  # noqa: E402
 from kombu import Connection  # noqa: E402
 from kombu.exceptions import OperationalError as BrokerUnavailable  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402
-from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, iter_extensions  # noqa: E402
+from nameko.extensions import iter_extensions  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.utils.concurrency import SpawningSet  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
@@ -101,10 +100,6 @@ def main(argv=None):
         logs.log_access(settings.access_log())
         if args.healthcheck:
             return 0 if healthy(args.service, config) else 1
-        if role == "worker" and not _consumes_events(args.service):
-            raise settings.ConfigurationError(
-                f"COORD_ROLE=worker: {args.service} consumes no events, so a worker of it "
-                "would do nothing; run it as api.")
         database_at_release_revision(args.service, config["DATABASE_URL"],
                                      settings.migrate_at_start())
         broker_reachable(config["AMQP_URI"])
@@ -147,12 +142,6 @@ def main(argv=None):
                  config["WEB_SERVER_ADDRESS"])
     runner.wait()
     return 0
-
-
-def _consumes_events(service):
-    return any(isinstance(entrypoint, EventSubscriber)
-               for _, method in inspect.getmembers(service_class(service))
-               for entrypoint in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ()))
 
 
 def wait_for(name, value, check, seconds=DEPENDENCY_WAIT_SECONDS):

@@ -126,6 +126,10 @@ EXTRA_SAMPLES = [
         "meeting_code": "COP-2", "title": "Mercury in artisanal gold mining",
         "organiser": "Zero Mercury Working Group", "organiser_code": None,
         "decision": None, "status": "requested"}),
+    Sample("registration", "invitation_issued", "invitation", "mc", None, {
+        "meeting_code": "COP-2", "addressee": "party-PER", "kind": "party", "country": "PER",
+        "organisation": "Peru", "language": "es", "funding_eligible": True,
+        "nominations_due": "2018-09-24", "status": "issued", "waiting": None}),
     Sample("travel", "dsa_entitlement_fixed", "travel_case", "mc", "chb", CASE),
     # Closing work: every wait has an action that clears it.
     Sample("travel", "refund_recorded", "travel_case", "brs", None, {

@@ -5,27 +5,18 @@ organisation confirms the address with that code (`POST /digest-addresses/{id}/c
 Once a day each organisation with something waiting on it gets its digest at its
 confirmed addresses (a day's digest goes out once, even across restarts).
 """
-import hashlib
-import secrets
 import uuid
 
 from coord.http import keyset_slice, page, utc_timestamp
 from sqlalchemy import select
 
 from coord.db import utcnow
-from coord.errors import Conflict, Forbidden, Invalid, NotFound
-from coord.mail import queue_mail
+from coord.errors import Conflict, Forbidden, NotFound
+from coord.mail import CONFIRMED, PENDING, confirm_with_code, confirmation_code, queue_mail
 from coord.vocabulary import ORGANISER
 from services.notifications import digest as digest_text
 from services.notifications.models import MAIL_OUTBOX, DigestAddress
 from services.notifications.usecases import digest
-
-PENDING, CONFIRMED = "pending", "confirmed"
-
-
-def _code_digest(code):
-    return hashlib.sha256(code.strip().encode()).hexdigest()
-
 
 def add_address(uow, caller, data, mail_enabled):
     """Record an address for `caller`'s digest (mc may name another organisation) and
@@ -41,9 +32,9 @@ def add_address(uow, caller, data, mail_enabled):
             DigestAddress.organisation == organisation, DigestAddress.address == address)):
         raise Conflict(f"{address} is already an address of {organisation}'s digest.",
                        code="duplicate", fields={"address": ["Already given."]})
-    code = f"{secrets.randbelow(10 ** 8):08d}"
+    code, digest_of_code = confirmation_code()
     entry = DigestAddress(id=str(uuid.uuid4()), organisation=organisation, address=address,
-                          code_digest=_code_digest(code), status=PENDING,
+                          code_digest=digest_of_code, status=PENDING,
                           created_at=utcnow())
     uow.session.add(entry)
     queue_mail(uow.session, MAIL_OUTBOX, to=address, language="en", kind="digest_confirmation",
@@ -56,12 +47,7 @@ def add_address(uow, caller, data, mail_enabled):
 
 def confirm_address(uow, caller, address_id, code):
     entry = _own_address(uow, caller, address_id)
-    if entry.status == CONFIRMED:
-        return entry
-    if _code_digest(code) != entry.code_digest:
-        raise Invalid("This is not the code mailed to that address.", code="wrong_code",
-                      fields={"code": ["Wrong code."]})
-    entry.status, entry.confirmed_at = CONFIRMED, utcnow()
+    confirm_with_code(entry, code)
     return entry
 
 

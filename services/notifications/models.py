@@ -7,7 +7,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coord.db import UtcDateTime, add_messaging_tables
-from coord.mail import add_mail_table
+from coord.mail import AddressConfirmedByCode, add_mail_table
 from services.notifications.domain import entry_is_late
 
 
@@ -73,7 +73,7 @@ class WaitingItem(Base):
     action: Mapped[str | None] = mapped_column(String(200))  # what clears the wait
 
 
-class DigestAddress(Base):
+class DigestAddress(AddressConfirmedByCode, Base):
     """An address an organisation gave for its daily digest. Digests go to it only once
     the organisation has confirmed it with the code mailed there."""
 
@@ -82,12 +82,7 @@ class DigestAddress(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     organisation: Mapped[str] = mapped_column(String(40), index=True)
-    address: Mapped[str] = mapped_column(String(254))
-    code_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the mailed code
-    status: Mapped[str] = mapped_column(String(20))  # pending | confirmed
     last_sent_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Webhook(Base):

@@ -204,6 +204,15 @@ SENTENCES = {
         "was held at", f.meeting),
     "side_event_cancelled": lambda f: words(
         f.actor, "cancelled the side event", f["title"] and f"“{f['title']}”", "at", f.meeting),
+    "invitation_issued": lambda f: words(
+        f.actor, "invited", organisation(f.data.get("organisation"), "an addressee"), "to",
+        f.meeting, f["nominations_due"] and f"(nominations due by {f['nominations_due']})"),
+    "invitation_sent": lambda f: words(
+        "The invitation of", organisation(f.data.get("organisation"), "an addressee"), "to",
+        f.meeting, "was mailed"),
+    "invitation_nominations_received": lambda f: words(
+        organisation(f.data.get("organisation"), "An invited addressee"),
+        "sent its first nomination for", f.meeting),
     # support
     "agreement_recorded": _agreement_recorded,
     "agreement_acknowledged": lambda f: words(

@@ -19,6 +19,7 @@ class Country:
     least_developed: bool
     small_island_developing: bool
     un_name: str  # as UN lists of participants print it: "Republic of Moldova"
+    language: str = "en"  # the Secretariat writes to it in (data/languages.csv)
 
     @property
     def priority(self):
@@ -34,6 +35,7 @@ def _rows(filename):
 @lru_cache(maxsize=1)
 def all_countries():
     un_names = {row["alpha3"]: row["un_name"] for row in _rows("un_names.csv")}
+    languages = {row["alpha3"]: row["language"] for row in _rows("languages.csv")}
     return {
         row["alpha3"]: Country(
             alpha3=row["alpha3"], name=row["name"], region=row["region"],
@@ -41,6 +43,7 @@ def all_countries():
             least_developed=row["least_developed"] == "true",
             small_island_developing=row["small_island_developing"] == "true",
             un_name=un_names.get(row["alpha3"], row["name"]),
+            language=languages.get(row["alpha3"], "en"),
         )
         for row in _rows("countries.csv")
     }

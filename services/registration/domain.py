@@ -190,3 +190,58 @@ def group_participants(participants):
                     (p for p in in_category if p["organisation"] == name), key=person)}
                 for name in names]})
     return groups
+
+
+# Invitations: a letter to each Party's focal point (and each admitted observer) to
+# nominate its delegation by a date. Moves forward only, each move once.
+ISSUED, SENT, NOMINATIONS_RECEIVED = "issued", "sent", "nominations_received"
+INVITATION_STATUSES = (ISSUED, SENT, NOMINATIONS_RECEIVED)
+INVITATION_LANGUAGES = ("en", "fr", "es")  # those with invitation templates
+PARTY_ADDRESSEE, OBSERVER_ADDRESSEE = "party", "observer"
+
+
+def party_code(alpha3):
+    """A Party's focal point as an organisation code: party-PER."""
+    return f"party-{alpha3}"
+
+
+def check_meeting_open(meeting_code, ends_on, today):
+    """Invitations go out for a meeting still to come (or under way), not one that ended."""
+    if ends_on < today:
+        raise Conflict(f"{meeting_code} ended on {ends_on.isoformat()}; it takes no more "
+                       "invitations.", code="meeting_closed")
+
+
+def check_nominations_due(nominations_due, *, starts_on, today):
+    """Nominations are due on a day still to come, and no later than the opening."""
+    if nominations_due < today:
+        raise Invalid("The deadline for nominations has already passed.",
+                      fields={"nominations_due": [f"Must not be before {today.isoformat()}."]})
+    if nominations_due > starts_on:
+        raise Invalid("Nominations are due before the meeting opens.", fields={
+            "nominations_due": [f"Must not be after {starts_on.isoformat()}."]})
+
+
+def check_nomination_in_time(country_name, nominations_due, today):
+    """An invited Party nominates until its invitation's deadline, that day included."""
+    if today > nominations_due:
+        raise Conflict(f"Nominations from {country_name} were due by "
+                       f"{nominations_due.isoformat()}; this one is too late.",
+                       code="nominations_closed")
+
+
+def invitation_moves_to(current, event):
+    """The status an invitation takes on `event` ("sent" or "nominated"), or None when it
+    is already there or beyond (a later nomination changes nothing)."""
+    order = {ISSUED: 0, SENT: 1, NOMINATIONS_RECEIVED: 2}
+    target = SENT if event == "sent" else NOMINATIONS_RECEIVED
+    return target if order[current] < order[target] else None
+
+
+# The information note for participants: the meeting's first information document, as UN
+# meetings number it (UNEP/MC/COP.2/INF/1), mailed to participants once published.
+INFORMATION_KIND = "information"
+
+
+def is_information_note(kind, symbol, symbol_prefix):
+    return kind == INFORMATION_KIND and symbol == f"{symbol_prefix}/INF/1"

@@ -6,7 +6,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coord import corrections
 from coord.db import UtcDateTime, add_messaging_tables
-from coord.mail import add_mail_table
+from coord.mail import AddressConfirmedByCode, add_mail_table
 
 
 class Base(DeclarativeBase):
@@ -167,3 +167,58 @@ class SideEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Invitation(Base):
+    """The letter inviting one Party (its focal point) or one admitted observer to a
+    meeting, and how far it got: issued, sent, nominations received."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (Index("uq_invitation", "meeting_id", "addressee", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    # party-PER for a Party's focal point; an admitted observer's organisation key
+    addressee: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(10))  # party | observer
+    country: Mapped[str | None] = mapped_column(String(3))
+    organisation: Mapped[str] = mapped_column(String(300))  # as the letter names it
+    language: Mapped[str] = mapped_column(String(2))
+    funding_eligible: Mapped[bool] = mapped_column(Boolean)
+    nominations_due: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(30))
+    issued_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    nominations_received_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    meeting: Mapped[Meeting] = relationship(lazy="joined")
+
+    @property
+    def reference(self):
+        """What the letter quotes: COP-2/INV/PER."""
+        return f"{self.meeting.code}/INV/{self.country or self.id[:8]}"
+
+
+class FocalPointAddress(AddressConfirmedByCode, Base):
+    """An address for a Party focal point's mail (its invitations), used once the focal
+    point confirmed it with the code mailed there (as digest addresses are)."""
+
+    __tablename__ = "focal_point_addresses"
+    __table_args__ = (Index("uq_focal_point_address", "country", "address", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    country: Mapped[str] = mapped_column(String(3), index=True)
+
+
+class InformationNote(Base):
+    """A meeting's information note for participants, as documents published it
+    (`document_published` of its `<prefix>/INF/1`): what participants are mailed."""
+
+    __tablename__ = "information_notes"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(500))
+    languages: Mapped[list] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime)

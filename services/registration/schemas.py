@@ -423,3 +423,94 @@ class MailSchema(Schema):
 
 
 MailListSchema = page_of(MailSchema)
+
+
+# Invitations and focal points' addresses
+
+class PartiesField(fields.Field):
+    """`"all"` (every country of the reference data) or a list of ISO 3166-1 alpha-3
+    codes; unknown codes are named by the use case (400 `unknown_country`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "all":
+            return value
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return list(dict.fromkeys(v.upper() for v in value))  # once each, in order
+        raise ValidationError('Use "all" or a list of ISO 3166-1 alpha-3 codes, e.g. '
+                              '["PER", "SEN"].')
+
+
+class InvitationCreateSchema(Schema):
+    parties = PartiesField(load_default=None, metadata={
+        "description": '"all", or the Parties to invite as ISO 3166-1 alpha-3 codes.',
+        "example": ["PER", "SEN"]})
+    observers = fields.Boolean(load_default=False, metadata={
+        "description": "Also invite every organisation admitted as observer."})
+    nominations_due = fields.Date(required=True, metadata={
+        "description": "The last day nominations are accepted from the invited; not past, "
+                       "not after the opening."})
+
+    @validates_schema
+    def _someone(self, data, **kwargs):
+        if not data.get("parties") and not data.get("observers"):
+            raise ValidationError("Name the Parties to invite, or invite the observers.",
+                                  "parties")
+
+
+class InvitationSchema(Schema):
+    id = fields.String(required=True)
+    reference = fields.String(required=True, metadata={"example": "COP-2/INV/PER"})
+    meeting_id = fields.String(required=True)
+    addressee = fields.String(required=True, metadata={
+        "description": "party-<ISO3> for a Party's focal point; else the observer's name "
+                       "as registration keys it."})
+    kind = one_of((domain.PARTY_ADDRESSEE, domain.OBSERVER_ADDRESSEE), required=True)
+    country = fields.String(allow_none=True)
+    organisation = fields.String(required=True)
+    language = one_of(domain.INVITATION_LANGUAGES, required=True, metadata={
+        "description": "The letter's language: the Party's (country data), else English."})
+    funding_eligible = fields.Boolean(required=True)
+    nominations_due = fields.Date(required=True)
+    status = one_of(domain.INVITATION_STATUSES, required=True)
+    issued_by = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    sent_at = fields.AwareDateTime(allow_none=True)
+    nominations_received_at = fields.AwareDateTime(allow_none=True)
+
+
+class InvitationBatchSchema(Schema):
+    """Every invitation the request named: those it created and those that existed."""
+
+    created = fields.Integer(required=True, metadata={
+        "description": "How many of them this request created."})
+    items = fields.List(fields.Nested(InvitationSchema), required=True)
+
+
+class InvitationListQuery(PageQuery):
+    status = one_of(domain.INVITATION_STATUSES)
+    kind = one_of((domain.PARTY_ADDRESSEE, domain.OBSERVER_ADDRESSEE))
+    country = fields.String(validate=COUNTRY, metadata={
+        "description": "A Party's invitation (its focal point reads its own this way)."})
+
+
+class InvitationLetterQuery(Schema):
+    lang = one_of(domain.INVITATION_LANGUAGES, metadata={
+        "description": "Default: the invitation's language."})
+
+
+class FocalPointAddressCreateSchema(Schema):
+    country = fields.String(required=True, validate=COUNTRY)
+    address = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class FocalPointAddressConfirmSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class FocalPointAddressSchema(Schema):
+    id = fields.String(required=True)
+    country = fields.String(required=True)
+    address = fields.String(required=True)
+    status = one_of(("pending", "confirmed"), required=True)
+    created_at = fields.AwareDateTime(required=True)
+    confirmed_at = fields.AwareDateTime(allow_none=True)

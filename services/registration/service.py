@@ -5,29 +5,36 @@ Partner secretariats call this API; every state change is published through the 
 """
 from importlib import resources
 
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
 from werkzeug.wrappers import Response
 
 from coord import mail
 from coord.auth import require
-from coord.configured import Configured
+from coord.configured import Configured, setting
 from coord.corrections import CorrectionPage
 from coord.errors import Invalid
+from coord.events import subscribe
 from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
 from coord.public import public_response
 from coord.service import ServiceBase
-from services.registration import usecases
+from services.registration import attachments, information, invitations, usecases
 from services.registration.delegation_csv import Limits as DelegationLimits
 from services.registration.exports import participants_csv, participants_pdf
-from services.registration.letters import render_letter, typesetting
+from services.registration.letters import (
+    render_invitation, render_letter, render_side_event_information, typesetting,
+)
 from services.registration.models import MAIL_OUTBOX, Base
 from services.registration.schemas import (
     BadgeScanSchema, CheckInCardSchema, ConfirmSchema, ListQuery, MailListQuery, MailListSchema,
     MailSchema,
     PersonalDataSchema, CredentialsCreateSchema, CredentialsListQuery, CredentialsReportSchema,
-    CredentialsReviewSchema, CredentialsSchema, LetterQuery, MeetingCreateSchema,
+    CredentialsReviewSchema, CredentialsSchema, FocalPointAddressConfirmSchema,
+    FocalPointAddressCreateSchema, FocalPointAddressSchema, InvitationBatchSchema,
+    InvitationCreateSchema, InvitationLetterQuery, InvitationListQuery, InvitationSchema,
+    LetterQuery, MeetingCreateSchema,
     MeetingListQuery, MeetingPatchSchema, MeetingSchema, ObserverDecisionSchema,
     ObserverListQuery, ObserverRequestCreateSchema, ObserverRequestSchema,
     ParticipantListSchema, PublicMeetingSchema, RegistrationBatchSchema,
@@ -51,8 +58,9 @@ class FontsWarmUp(DependencyProvider):
 class RegistrationService(ServiceBase):
     name = "registration"
     db = Database(Base.metadata)
-    mailer = mail.Mailer(Base.metadata, usecases.mail_attachment)
+    mailer = mail.Mailer(Base.metadata, attachments.render)
     fonts = FontsWarmUp()
+    config = Config()
     delegation_limits = Configured(DelegationLimits)
 
     def _run(self, usecase, *args):
@@ -113,7 +121,7 @@ class RegistrationService(ServiceBase):
     def register(self, request, caller, meeting_id, body):
         """Register (nominate) a participant for a meeting (mc)."""
         require(caller, action="register participants")
-        return self._run(usecases.register, caller, meeting_id, body)
+        return self._run(invitations.register, caller, meeting_id, body)
 
     @api("POST", "/meetings/<meeting_id>/registrations.csv", returns=RegistrationBatchSchema,
          status=201, accepts=("text/csv",))
@@ -132,7 +140,7 @@ class RegistrationService(ServiceBase):
             raise Invalid("Send the delegation as CSV with 'Content-Type: text/csv'.",
                           code="unsupported_media_type")
         limits = self.delegation_limits
-        return self._run(usecases.register_delegation, caller, meeting_id,
+        return self._run(invitations.register_delegation, caller, meeting_id,
                          limits.read_body(request.stream), limits)
 
     @api("GET", "/meetings/<meeting_id>/registrations", query=RegistrationListQuery,
@@ -165,8 +173,8 @@ class RegistrationService(ServiceBase):
     def confirm(self, request, caller, registration_id, body):
         """Confirm a nominee, funded or not (mc)."""
         require(caller, action="confirm registrations")
-        return self._run(usecases.confirm, caller, registration_id, body["funded"],
-                         self.mailer)
+        return self._run(information.confirm, caller, registration_id, body["funded"],
+                         self.mailer, self._documents_url())
 
     @api("POST", "/registrations/<registration_id>/reject", returns=RegistrationSchema)
     def reject(self, request, caller, registration_id):
@@ -341,7 +349,17 @@ class RegistrationService(ServiceBase):
     def decide_side_event(self, request, caller, side_event_id, body):
         """Accept a side event into a room and slot, or decline it (mc)."""
         require(caller, action="decide on side events")
-        return self._run(usecases.decide_side_event, caller, side_event_id, body)
+        return self._run(information.decide_side_event, caller, side_event_id, body,
+                         self.mailer)
+
+    @api("GET", "/side-events/<side_event_id>/information", content_types=("application/pdf",))
+    def side_event_information(self, request, caller, side_event_id):
+        """The practical information for an accepted side event's organiser (PDF): room,
+        slot, what to bring, contacts; also mailed to its contact when it is accepted."""
+        with self.db.unit_of_work() as uow:
+            facts = information.side_event_facts(uow.session, side_event_id)
+        return _pdf(render_side_event_information(facts),
+                    f"{facts.reference.replace('/', '-')}-information.pdf")
 
     @api("POST", "/side-events/<side_event_id>/held", returns=SideEventSchema)
     def side_event_held(self, request, caller, side_event_id):
@@ -358,6 +376,73 @@ class RegistrationService(ServiceBase):
     def list_side_events(self, request, caller, meeting_id, query):
         """A meeting's side events, by status."""
         return self._run(usecases.list_side_events, meeting_id, query)
+
+    # Invitations, and the addresses focal points receive them at
+
+    @api("POST", "/meetings/<meeting_id>/invitations", body=InvitationCreateSchema,
+         returns=InvitationBatchSchema, status=201)
+    def issue_invitations(self, request, caller, meeting_id, body):
+        """Invite Parties ("all" or a list) and admitted observers to a meeting (mc), with
+        the deadline for nominations; an addressee invited before keeps its invitation.
+        Each new one is mailed where its addressee has an address."""
+        require(caller, action="issue invitations")
+        return self._run(invitations.issue, caller, meeting_id, body, self.mailer)
+
+    @api("GET", "/meetings/<meeting_id>/invitations", query=InvitationListQuery,
+         returns=page_of(InvitationSchema))
+    def list_invitations(self, request, caller, meeting_id, query):
+        """A meeting's invitations, by status and kind."""
+        return self._run(invitations.list_for_meeting, meeting_id, query)
+
+    @api("GET", "/invitations/<invitation_id>", returns=InvitationSchema)
+    def get_invitation(self, request, caller, invitation_id):
+        """One invitation."""
+        return self._run(invitations.get, invitation_id)
+
+    @api("GET", "/invitations/<invitation_id>/letter", query=InvitationLetterQuery,
+         content_types=("application/pdf",))
+    def invitation_letter(self, request, caller, invitation_id, query):
+        """The letter of invitation (PDF) in the addressee's language, or `lang` (en, fr,
+        es): the meeting's title and venue in that language, the deadline for
+        nominations, whether the Party may ask for funding."""
+        with self.db.unit_of_work() as uow:
+            facts = invitations.letter_facts(uow.session, invitation_id)
+            language = query.get("lang") or invitations.get(uow, invitation_id).language
+        return _pdf(render_invitation(language, facts),
+                    f"{facts.reference.replace('/', '-')}-{language}.pdf")
+
+    @api("POST", "/focal-point-addresses", body=FocalPointAddressCreateSchema,
+         returns=FocalPointAddressSchema, status=201)
+    def add_focal_point_address(self, request, caller, body):
+        """Give an address for a Party focal point's mail (mc, or the focal point); a code
+        is mailed there. Invitations are mailed only to confirmed addresses."""
+        return self._run(invitations.add_address, caller, body, self.mailer)
+
+    @api("POST", "/focal-point-addresses/<address_id>/confirm",
+         body=FocalPointAddressConfirmSchema, returns=FocalPointAddressSchema)
+    def confirm_focal_point_address(self, request, caller, address_id, body):
+        """Confirm an address with the code mailed to it; the Party's invitations not yet
+        sent go to it at once."""
+        return self._run(invitations.confirm_address, caller, address_id, body["code"])
+
+    @api("GET", "/focal-point-addresses", query=PageQuery,
+         returns=page_of(FocalPointAddressSchema))
+    def list_focal_point_addresses(self, request, caller, query):
+        """Focal points' addresses (mc: every Party's; a focal point: its own)."""
+        return self._run(invitations.list_addresses, caller, query)
+
+    # What other services publish
+
+    @subscribe("documents")
+    def on_documents_event(self, envelope):
+        """A meeting's information note for participants, published: mail participants."""
+        if envelope["type"] == "document_published":
+            self._run(information.record_information_note, envelope, self.mailer,
+                      self._documents_url())
+
+    def _documents_url(self):
+        """Where the public reads documents (DOCUMENTS_PUBLIC_URL), for links in mails."""
+        return setting(self.config, "DOCUMENTS_PUBLIC_URL", None)
 
 
 def _pdf(content, filename):

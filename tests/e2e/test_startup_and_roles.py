@@ -98,9 +98,3 @@ def test_a_worker_consumes_without_an_http_port_while_its_api_serves(
     with socket.socket() as probe:  # the api holds the port; the worker never bound it
         assert probe.connect_ex(("127.0.0.1", ports["TRAVEL_PORT"])) == 0
     assert "listening on" not in processes.log(worker)
-
-
-def test_registration_has_no_worker_role(tmp_path):
-    env = environment("amqp://guest:guest@127.0.0.1:5672/", tmp_path)
-    code, message = start_refused(env, "registration", "--role", "worker")
-    assert code == 2 and "consumes no events" in message

@@ -24,6 +24,8 @@ def test_every_event_type_producers_emit_has_its_own_sentence():
     ("meeting_scheduled",
      "The secretariat scheduled COP-2 (Second meeting of the Conference of the Parties) in "
      "Geneva, Switzerland from 2018-11-19 to 2018-11-23."),
+    ("invitation_issued",
+     "The secretariat invited Peru to COP-2 (nominations due by 2018-09-24)."),
     ("registration_submitted",
      "Ana Pérez (Peru) was nominated for COP-2; the secretariat is to confirm or reject the "
      "registration."),
