@@ -27,6 +27,23 @@ EVENT_ID = contextvars.ContextVar("event_id", default=None)
 # (too long, spaces, control characters) is replaced, so no log line carries it.
 _ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}$")
 
+# Secrets that a URL or a header could bring into a message (a query string quoted in an
+# error, a request line): every log line is rid of their values before it is written.
+_SECRETS = re.compile(
+    r"(?P<name>(?:access_token|ticket|token)=|[Bb]earer\s+)(?P<value>[^&\s\"',;]+)")
+
+
+def redact(text):
+    """`text` with the values of `ticket=`, `access_token=`, `token=` and `Bearer ...`
+    replaced by `[redacted]`."""
+    return _SECRETS.sub(lambda match: match["name"] + "[redacted]", text)
+
+
+class _RedactingJsonFormatter(JsonFormatter):
+    def format(self, record):
+        return redact(super().format(record))
+
+
 # The level of one request's access line: DEBUG (not written at the default INFO, and not
 # even formatted) unless the operator asks for them with COORD_ACCESS_LOG=on. At a few
 # thousand requests a second, a line each costs more than many requests themselves.
@@ -101,10 +118,11 @@ class _Context(logging.Filter):
 
 def configure(service, level=logging.INFO, stream=None):
     """Send every log record of this process to `stream` (stdout) as one JSON object a
-    line: time, service, level, logger, message, event_id, correlation_id, and any extras."""
+    line: time, service, level, logger, message, event_id, correlation_id, and any extras;
+    never a token or a ticket (`redact`)."""
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.addFilter(_Context(service))
-    handler.setFormatter(JsonFormatter(
+    handler.setFormatter(_RedactingJsonFormatter(
         "{asctime}{service}{levelname}{name}{message}{event_id}{correlation_id}", style="{",
         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         json_ensure_ascii=False))

@@ -198,3 +198,67 @@ class StubService:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def stream_ticket(notifications, organisation):
+    """A one-minute ticket of `organisation` for /feed/stream, /feed.atom, /digest.txt."""
+    response = notifications.client.post("/stream-tickets", as_=organisation)
+    assert response.status_code == 201, response.text
+    return response.json()["ticket"]
+
+
+class BrokerDoor:
+    """A TCP door to the broker that a test can shut: services connect through it, and
+    shutting it is the broker going away for them (and only them), while the machine's
+    broker goes on serving everything else."""
+
+    def __init__(self, target=("127.0.0.1", 5672)):
+        self.target = target
+        self.port = free_port()
+        self._pipes = []
+        self._listener = None
+        self.open()
+
+    @property
+    def amqp_uri(self):
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/"
+
+    def open(self):
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def shut(self):
+        """Refuse new connections and cut the open ones."""
+        self._listener.close()
+        for sock in self._pipes:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        self._pipes.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self._pipes += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass

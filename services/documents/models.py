@@ -5,6 +5,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coord import corrections
+from coord.auth import add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 
 
@@ -13,6 +14,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
 CORRECTIONS = corrections.history_table(Base.metadata)
 
 

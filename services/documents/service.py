@@ -8,9 +8,9 @@ import base64
 
 from werkzeug.wrappers import Response
 
-from coord.auth import require
 from coord.configured import configured_timer
 from coord.corrections import CorrectionPage
+from coord import auth
 from coord.events import subscribe
 from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
@@ -37,14 +37,15 @@ class DocumentsService(ServiceBase):
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
-        if envelope["type"] in ("meeting_scheduled", "meeting_updated"):
-            with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work() as uow:
+            if (not auth.hear(uow.session, envelope)
+                    and envelope["type"] in ("meeting_scheduled", "meeting_updated")):
                 usecases.record_meeting(uow, envelope, self.clock.today())
 
-    @api("POST", "/documents", body=DocumentCreateSchema, returns=DocumentSchema, status=201)
+    @api("POST", "/documents", body=DocumentCreateSchema, returns=DocumentSchema, status=201,
+         allowed=(), action="register documents")
     def register_document(self, request, caller, body):
         """Register a document (mc); its symbol is assigned, never typed."""
-        require(caller, action="register documents")
         with self.db.unit_of_work() as uow:
             today = self.clock.today()
             return usecases.describe(usecases.register_document(uow, caller, body, today),
@@ -65,7 +66,8 @@ class DocumentsService(ServiceBase):
             return usecases.describe(usecases.get_document(uow, document_id),
                                      self.clock.today())
 
-    @api("PATCH", "/documents/<document_id>", body=DocumentPatchSchema, returns=DocumentSchema)
+    @api("PATCH", "/documents/<document_id>", body=DocumentPatchSchema, returns=DocumentSchema,
+         allowed=(), action="correct documents")
     def correct_document(self, request, caller, document_id, body):
         """Correct the title, agenda item or due date (mc); If-Match: its etag."""
         today = self.clock.today()

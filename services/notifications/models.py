@@ -6,6 +6,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from coord.auth import add_ticket_table, add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 from coord.mail import AddressConfirmedByCode, add_mail_table
 from services.notifications.domain import entry_is_late
@@ -16,6 +17,8 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
+TICKETS = add_ticket_table(Base.metadata)
 MAIL_OUTBOX = add_mail_table(Base.metadata)
 
 

@@ -63,6 +63,13 @@ class StreamQuery(FeedFilters):
                        "Last-Event-ID header, which wins when both are given)."})
 
 
+class StreamTicketSchema(Schema):
+    ticket = fields.String(required=True, metadata={
+        "description": "Put it in the URL as `?ticket=`; shown once, kept only as a digest."})
+    expires_at = fields.DateTime(required=True, metadata={
+        "description": "A minute after issue; ask for a new one to reconnect after that."})
+
+
 class DigestQuery(Schema):
     owner = fields.String(validate=validate.OneOf(ORGANISATIONS), metadata={
         "description": "The organisation whose waiting items to list (default: the caller)."})

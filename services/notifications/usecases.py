@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import case, func, insert, select
 
+from coord import auth
 from coord.http import decode_cursor, page
 from coord.vocabulary import ORGANISATIONS
 from services.notifications import domain
@@ -14,6 +15,13 @@ from services.notifications.summaries import summarise
 
 
 FEED_TURN = "notifications.feed"
+
+
+def issue_stream_ticket(uow, caller):
+    """A one-minute, read-only ticket for the caller (coord.auth): what a browser's
+    EventSource or a feed reader puts in the URL instead of a token."""
+    ticket, expires_at = auth.issue_ticket(uow.session, caller)
+    return {"ticket": ticket, "expires_at": expires_at}
 
 
 def record(uow, envelope, meeting_codes):

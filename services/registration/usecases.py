@@ -2,6 +2,7 @@
 
 Entrypoints call these; tests can too, with a unit of work on a scratch database.
 """
+import hashlib
 import logging
 import uuid
 from datetime import date
@@ -20,13 +21,13 @@ from coord.mail import queue_mail
 from coord.http import decode_cursor, keyset_slice, page
 from coord.vocabulary import ORGANISER
 from coord.waiting import Wait
-from services.registration import badges, delegation_csv, domain
+from services.registration import badges, delegation_csv, domain, organisations
 from services.registration.countries import country
 from services.registration.letters import LetterFacts, render_letter, translated
 from services.registration.letters.typesetting import check_printable
 from services.registration.models import (
-    CORRECTIONS, MAIL_OUTBOX, AdmittedObserver, Credentials, Meeting, ObserverRequest,
-    Registration, SideEvent,
+    CORRECTIONS, MAIL_OUTBOX, AdmittedObserver, Credentials, Meeting, NominationLetter,
+    ObserverRequest, Registration, SideEvent,
 )
 from services.registration.schemas import RegistrationCreateSchema
 
@@ -208,6 +209,7 @@ def register(uow, caller, meeting_id, data):
     meeting = _locked_meeting(uow, meeting_id)
     origin = country(data["country"])
     _check_person(data)
+    _check_nominator(uow, caller, meeting, data)
     email = data["email"].lower()
     if _registered_emails(uow, meeting, [email]):
         raise Conflict(f"{email} is already registered for {meeting.code}.",
@@ -234,6 +236,8 @@ def register_delegation(uow, caller, meeting_id, raw_csv, limits):
             errors[delegation_csv.row_label(number)] = exc.messages
         except Invalid as exc:
             errors[delegation_csv.row_label(number)] = exc.fields
+    for _, data, _ in nominations:
+        _check_nominator(uow, caller, meeting, data)
     errors.update(_email_clashes(uow, meeting, nominations))
     if errors:
         raise Invalid(f"{len(errors)} row(s) of the file are not valid; nothing was imported.",
@@ -263,6 +267,19 @@ def _email_clashes(uow, meeting, nominations):
                 "email": [f"Same email as row {first_row[email]}."]}
         first_row.setdefault(email, number)
     return clashes
+
+
+def _check_nominator(uow, caller, meeting, data):
+    organisations.check_may_act_for(uow, caller, meeting, country=data["country"].upper(),
+                                    category=data["category"],
+                                    organisation_name=data["organisation"])
+
+
+def _check_acts_for(uow, caller, registration):
+    """A focal point or observer organisation acts only on its own people (403)."""
+    organisations.check_may_act_for(
+        uow, caller, registration.meeting, country=registration.country,
+        category=registration.category, organisation_name=registration.organisation)
 
 
 def _registered_emails(uow, meeting, emails):
@@ -366,6 +383,7 @@ def reject(uow, caller, registration_id):
 def withdraw(uow, caller, registration_id):
     """Withdraw a nominee or participant; a funded one frees the country's funded place."""
     registration = _locked(uow, Registration, registration_id, "registration")
+    _check_acts_for(uow, caller, registration)
     return _move(uow, caller, registration,
                  domain.next_status(registration.status, "withdraw"), "registration_withdrawn")
 
@@ -520,6 +538,45 @@ def check_personal_data_reader(caller, registration):
         raise Forbidden("Only the organiser may read a participant's personal data.")
 
 
+# Nomination letters
+
+def upload_nomination_letter(uow, caller, meeting_id, country_code, content):
+    """Keep a Party's nomination letter for a meeting (mc, or that Party's focal point); a
+    new upload replaces the last (`nomination_letter_received`)."""
+    meeting = get_meeting(uow, meeting_id)
+    origin = country(country_code)
+    organisations.check_may_act_for_country(uow, caller, origin.alpha3)
+    domain.check_nomination_letter(content)
+    letter = uow.session.scalar(select(NominationLetter).where(
+        NominationLetter.meeting_id == meeting.id, NominationLetter.country == origin.alpha3)
+        .with_for_update())
+    if letter is None:
+        letter = NominationLetter(id=str(uuid.uuid4()), meeting_id=meeting.id,
+                                  country=origin.alpha3)
+        uow.session.add(letter)
+    letter.content, letter.sha256 = content, hashlib.sha256(content).hexdigest()
+    letter.uploaded_by, letter.uploaded_at = caller, utcnow()
+    _flush_or_conflict(uow, f"A letter for {origin.alpha3} was just uploaded; try again.")
+    uow.emit(Event(
+        "nomination_letter_received", "nomination_letter", letter.id, actor=caller,
+        owner=None, meeting_id=meeting.id,
+        data={"meeting_code": meeting.code, "country": letter.country,
+              "sha256": letter.sha256, "size": len(content), "waiting": None}))
+    return letter
+
+
+def nomination_letter(uow, caller, meeting_id, country_code):
+    """The letter as uploaded (mc, or that Party's focal point); 404 when there is none."""
+    meeting = get_meeting(uow, meeting_id)
+    organisations.check_may_act_for_country(uow, caller, country_code.upper())
+    letter = uow.session.scalar(select(NominationLetter).where(
+        NominationLetter.meeting_id == meeting.id,
+        NominationLetter.country == country_code.upper()))
+    if letter is None:
+        raise NotFound(f"No nomination letter of {country_code.upper()} for {meeting.code}.")
+    return letter
+
+
 # Credentials
 
 def get_credentials(uow, credentials_id):
@@ -529,6 +586,7 @@ def get_credentials(uow, credentials_id):
 def submit_credentials(uow, caller, registration_id, data):
     """Record the credentials a Party's representative presented, for examination."""
     registration = _locked(uow, Registration, registration_id, "registration")
+    _check_acts_for(uow, caller, registration)
     domain.check_credentials_holder(category=registration.category,
                                     status=registration.status)
     outstanding = uow.session.scalar(select(Credentials.status).where(

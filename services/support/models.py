@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from coord import corrections
+from coord.auth import add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 from services.support import domain
 from coord.money import Money
@@ -39,6 +40,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
 CORRECTIONS = corrections.history_table(Base.metadata)
 
 

@@ -7,7 +7,7 @@ tickets and DSA payments too. Every state change is published through the outbox
 """
 from werkzeug.wrappers import Response
 
-from coord.auth import require
+from coord import auth
 from coord.events import subscribe
 from coord.corrections import CorrectionPage
 from coord.http import PageQuery, api, page_of
@@ -31,17 +31,18 @@ class SupportService(ServiceBase):
     @subscribe("registration")
     def on_registration_event(self, envelope):
         with self.db.unit_of_work() as uow:
-            usecases.record_registration_event(uow, envelope)
+            if not auth.hear(uow.session, envelope):
+                usecases.record_registration_event(uow, envelope)
 
     @subscribe("travel")
     def on_travel_event(self, envelope):
         with self.db.unit_of_work() as uow:
             usecases.record_travel_event(uow, envelope)
 
-    @api("POST", "/agreements", body=AgreementCreateSchema, returns=AgreementSchema, status=201)
+    @api("POST", "/agreements", body=AgreementCreateSchema, returns=AgreementSchema, status=201,
+         allowed=(), action="record support agreements")
     def record_agreement(self, request, caller, body):
         """Record who provides a category of support at a meeting, on which basis (mc)."""
-        require(caller, action="record support agreements")
         with self.db.unit_of_work() as uow:
             return usecases.record_agreement(uow, caller, body)
 
@@ -58,10 +59,9 @@ class SupportService(ServiceBase):
             return usecases.get_agreement(uow, agreement_id)
 
     @api("PATCH", "/agreements/<agreement_id>", body=AgreementPatchSchema,
-         returns=AgreementSchema)
+         returns=AgreementSchema, allowed=(), action="correct support agreements")
     def correct_agreement(self, request, caller, agreement_id, body):
         """Correct an agreement's regions or basis (mc); If-Match: its etag."""
-        require(caller, action="correct support agreements")
         with self.db.unit_of_work() as uow:
             return usecases.correct_agreement(uow, caller, agreement_id, body,
                                               request.headers.get("If-Match"))
@@ -87,10 +87,9 @@ class SupportService(ServiceBase):
             return usecases.decline_agreement(uow, caller, agreement_id, body["reason"])
 
     @api("POST", "/settlements", body=SettlementCreateSchema, returns=SettlementSchema,
-         status=201)
+         status=201, allowed=(), action="record settlements")
     def record_settlement(self, request, caller, body):
         """Record a payment to a provider for a meeting (mc); it pays down what is owed."""
-        require(caller, action="record settlements")
         with self.db.unit_of_work() as uow:
             return usecases.record_settlement(uow, caller, body)
 
@@ -101,10 +100,9 @@ class SupportService(ServiceBase):
             return usecases.list_settlements(uow, query)
 
     @api("POST", "/support-requests", body=SupportRequestCreateSchema,
-         returns=SupportRequestSchema, status=201)
+         returns=SupportRequestSchema, status=201, allowed=(), action="request support")
     def request_support(self, request, caller, body):
         """Ask a provider for an item of support under its agreement (mc)."""
-        require(caller, action="request support")
         with self.db.unit_of_work() as uow:
             return usecases.request_support(uow, caller, body)
 

@@ -6,7 +6,7 @@ import requests
 
 from coord.http import encode_cursor
 from coord.settings import SERVICES
-from tests.support import COP2, feed_types, free_port, schedule_meeting, wait_for
+from tests.support import BrokerDoor, COP2, feed_types, schedule_meeting, wait_for
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -21,11 +21,18 @@ def test_health_and_openapi_answer_without_a_token(services, name):
 
 
 def test_health_is_503_while_the_broker_is_unreachable(services):
-    registration = services.start(
-        "registration", AMQP_URI=f"amqp://guest:guest@127.0.0.1:{free_port()}/")
-    health = requests.get(registration.url + "/health", timeout=5)
-    assert health.status_code == 503
-    assert health.json()["broker"] == "unreachable"
+    door = BrokerDoor()
+    registration = services.start("registration", AMQP_URI=door.amqp_uri)
+
+    def health():
+        answer = requests.get(registration.url + "/health", timeout=5)
+        return answer.status_code, answer.json()["broker"]
+
+    assert health() == (200, "ok")
+    door.shut()
+    wait_for(lambda: health() == (503, "unreachable"), message="/health to say 503")
+    door.open()
+    wait_for(lambda: health() == (200, "ok"), message="/health to recover")
 
 
 def test_openapi_describes_requests_with_the_validating_schemas(services):

@@ -7,14 +7,14 @@ primary key backwards and filters (50,000 rows for a rare owner in a million). T
 composites also serve plain lookups on the filter, so they replace those indexes.
 
 Revision ID: 8b4f2c9d0e13
-Revises: e983b7f1a647
+Revises: 09429b0042e3
 Create Date: 2026-11-28 21:55:00
 """
 from alembic import op
 
 
 revision = '8b4f2c9d0e13'
-down_revision = 'e983b7f1a647'
+down_revision = '09429b0042e3'
 branch_labels = None
 depends_on = None
 

@@ -6,14 +6,14 @@ rows (SQLite: USE TEMP B-TREE FOR ORDER BY). It also serves every lookup by meet
 it replaces the index on meeting_id alone.
 
 Revision ID: 5d0e8b7c21aa
-Revises: 8b34bbe0bccd
+Revises: a535cceb19c3
 Create Date: 2026-11-28 21:55:00
 """
 from alembic import op
 
 
 revision = '5d0e8b7c21aa'
-down_revision = '8b34bbe0bccd'
+down_revision = 'a535cceb19c3'
 branch_labels = None
 depends_on = None
 
