@@ -44,6 +44,22 @@ class _RedactingJsonFormatter(JsonFormatter):
         return redact(super().format(record))
 
 
+# The level of one request's access line: DEBUG (not written at the default INFO, and not
+# even formatted) unless the operator asks for them with COORD_ACCESS_LOG=on. At a few
+# thousand requests a second, a line each costs more than many requests themselves.
+_access_level = logging.DEBUG
+
+
+def log_access(on):
+    """Write each request's access line (COORD_ACCESS_LOG=on) or not (the default)."""
+    global _access_level
+    _access_level = logging.INFO if on else logging.DEBUG
+
+
+def access_level():
+    return _access_level
+
+
 def new_correlation_id():
     return str(uuid.uuid4())
 

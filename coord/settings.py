@@ -14,6 +14,9 @@
     EVENT_RETRY_DELAYS        seconds before each retry of a failing handler, e.g. "1,5,30"
     WEBHOOK_*                 webhook delivery settings (notifications), passed through
     OUTBOX_RELAY              on | off (the worker role never relays)
+    DELEGATION_MAX_ROWS       participants a delegation CSV may hold (default 100000)
+    DELEGATION_MAX_BYTES      bytes a delegation CSV may have (default 32 MiB)
+    COORD_ACCESS_LOG          on: one INFO line per HTTP request; off (default): DEBUG
 
 A value that cannot be right stops the service at start with one line naming the
 variable (`ConfigurationError`), rather than failing on the first request or event.
@@ -57,6 +60,10 @@ def role():
     if value not in ROLES:
         raise ConfigurationError(f"COORD_ROLE={value!r} is not one of {', '.join(ROLES)}.")
     return value
+
+
+def access_log():
+    return _choice("COORD_ACCESS_LOG", "off", {"off": False, "on": True})
 
 
 def migrate_at_start():
@@ -165,6 +172,9 @@ def nameko_config(service, role_=None):
         "COORD_TOKENS_FILE": _tokens_file(),
         "max_workers": _integer("COORD_MAX_WORKERS", 50, 1),
         "DATABASE_POOL_SIZE": _integer("DATABASE_POOL_SIZE", 10, 1),
+        # registration's delegation files (services/registration/delegation_csv.Limits)
+        "DELEGATION_MAX_ROWS": _integer("DELEGATION_MAX_ROWS", 100_000, 1),
+        "DELEGATION_MAX_BYTES": _integer("DELEGATION_MAX_BYTES", 32 * 2 ** 20, 1024),
         "OUTBOX_RELAY": "off" if role_ == "worker" else relay,
         "COORD_ROLE": role_,
     }

@@ -7,8 +7,11 @@ from coord.envelope import SubjectSchema
 from coord.http import PageQuery, page_of
 from coord.vocabulary import ORGANISATIONS
 
+SUBJECT = SubjectSchema()
+
+
 def subject_of(entry):
-    return SubjectSchema().dump({"kind": entry.subject_kind, "id": entry.subject_id})
+    return SUBJECT.dump({"kind": entry.subject_kind, "id": entry.subject_id})
 
 
 class FeedEntrySchema(Schema):

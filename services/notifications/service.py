@@ -15,6 +15,7 @@ from coord.errors import Conflict
 from coord.mail import Mailer
 from coord import auth
 from coord.events import subscribe
+from coord.news import Announcements
 from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
@@ -43,11 +44,24 @@ class WebhookSettings(DependencyProvider):
         return self.settings
 
 
+class MeetingCodes(DependencyProvider):
+    """This process's memory of meeting codes (usecases.MeetingCodes), for every worker."""
+
+    def setup(self):
+        self.codes = usecases.MeetingCodes()
+
+    def get_dependency(self, worker_ctx):
+        return self.codes
+
+
 class NotificationsService(ServiceBase):
     name = "notifications"
     db = Database(Base.metadata)
     mailer = Mailer(Base.metadata, digest_mail.no_attachments)
     webhook_settings = WebhookSettings()
+    meeting_codes = MeetingCodes()
+    # New feed entries wake open streams at once.
+    feed_news = Announcements(usecases.FEED_TURN.replace(".", "_"))
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
@@ -70,8 +84,9 @@ class NotificationsService(ServiceBase):
 
     def _record(self, envelope):
         with self.db.unit_of_work() as uow:
-            if usecases.record(uow, envelope) is not None:
+            if usecases.record(uow, envelope, self.meeting_codes) is not None:
                 webhook_usecases.enqueue(uow.session, envelope, self.webhook_settings)
+                self.feed_news.announce(uow.session)
 
     @api("GET", "/feed", query=FeedQuery, returns=page_of(FeedEntrySchema))
     def feed(self, request, caller, query):
@@ -107,7 +122,8 @@ class NotificationsService(ServiceBase):
         if after is None:
             with self.db.unit_of_work() as uow:
                 after = usecases.newest_seq(uow)
-        return stream.response(stream.FeedStream(self.db.engine(), caller, query, after), request)
+        return stream.response(
+            stream.FeedStream(self.db.engine(), caller, self.feed_news, query, after), request)
 
     @api("GET", "/waiting", returns=WaitingOverviewSchema)
     def waiting(self, request, caller):

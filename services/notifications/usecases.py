@@ -1,8 +1,9 @@
 """Notifications' service layer: events in; the feed, what waits on whom and digests out."""
 from dataclasses import asdict, fields
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, insert, select
 
 from coord import auth, scope
 from coord.http import decode_cursor, page
@@ -23,18 +24,19 @@ def issue_stream_ticket(uow, caller):
     return {"ticket": ticket, "expires_at": expires_at}
 
 
-def record(uow, envelope):
+def record(uow, envelope, meeting_codes):
     """Turn an event into a feed entry, once, however often it is delivered, and note
-    what its subject now waits on.
+    what its subject now waits on; the entry's values (None for a repeat).
 
     Entries are written in turns, so they commit in `seq` order: a stream or a page that
-    has passed a `seq` has seen every entry before it (coord.db.UnitOfWork.take_turn)."""
+    has passed a `seq` has seen every entry before it (coord.db.UnitOfWork.take_turn).
+    The entry is one Core INSERT: nothing reads it back in this transaction."""
     uow.take_turn(FEED_TURN)
     if not uow.first_delivery(envelope["event_id"]):
         return None
     session = uow.session
-    meeting_code = _meeting_code(session, envelope)
-    entry = FeedEntry(
+    meeting_code = meeting_codes.of_event(session, envelope)
+    entry = SimpleNamespace(
         id=envelope["event_id"], at=_aware(datetime.fromisoformat(envelope["occurred_at"])),
         type=envelope["type"], producer=envelope["producer"],
         meeting_id=envelope.get("meeting_id"), actor=envelope["actor"],
@@ -43,8 +45,7 @@ def record(uow, envelope):
         subject_kind=envelope["subject"]["kind"], subject_id=envelope["subject"]["id"],
         data=envelope.get("data") or {},
     )
-    session.add(entry)
-    session.flush()
+    session.execute(insert(FeedEntry).values(**vars(entry)))
     # Everyone it names is party to its subject from now on, and reads every entry about
     # it, earlier ones included ("now or before", coord.scope).
     scope.become_parties(session, PARTIES, entry.subject_kind, entry.subject_id,
@@ -58,20 +59,37 @@ def _aware(moment):
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _meeting_code(session, envelope):
-    """The code of the event's meeting: from its data, or as its meeting was scheduled.
+class MeetingCodes:
+    """The code of each event's meeting: from the event's data, or as its meeting was
+    scheduled, so events that name only the meeting's id (support's, for one) still read
+    "for COP-2".
 
-    A `meeting_scheduled` event is remembered, so events that name only the meeting's id
-    (support's, for one) still read "for COP-2".
-    """
-    data, meeting_id = envelope["data"], envelope.get("meeting_id")
-    if envelope["type"] == "meeting_scheduled" and meeting_id:
-        meeting = session.get(KnownMeeting, meeting_id) or KnownMeeting(id=meeting_id)
-        meeting.code = text(data.get("code"))[:40] or None
-        session.add(meeting)
-        return meeting.code
-    known = session.get(KnownMeeting, meeting_id) if meeting_id else None
-    return (text(data.get("meeting_code"))[:40] or None) or (known.code if known else None)
+    `meeting_scheduled` events are remembered in `known_meetings`, and in this process's
+    memory: a meeting's code is read from the database once per process, not once per
+    event. A meeting not yet known is not remembered as unknown: its `meeting_scheduled`
+    may be handled by another process."""
+
+    def __init__(self):
+        self._codes = {}
+
+    def of_event(self, session, envelope):
+        data, meeting_id = envelope["data"], envelope.get("meeting_id")
+        if envelope["type"] == "meeting_scheduled" and meeting_id:
+            meeting = session.get(KnownMeeting, meeting_id) or KnownMeeting(id=meeting_id)
+            meeting.code = text(data.get("code"))[:40] or None
+            session.add(meeting)
+            self._codes[meeting_id] = meeting.code
+            return meeting.code
+        return (text(data.get("meeting_code"))[:40] or None) or (
+            self._known(session, meeting_id) if meeting_id else None)
+
+    def _known(self, session, meeting_id):
+        if meeting_id not in self._codes:
+            known = session.get(KnownMeeting, meeting_id)
+            if known is None:
+                return None
+            self._codes[meeting_id] = known.code
+        return self._codes[meeting_id]
 
 
 def _update_waiting(session, entry):

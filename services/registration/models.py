@@ -48,6 +48,8 @@ class Registration(corrections.Correctable, Base):
     __table_args__ = (
         Index("uq_registration_email", "meeting_id", "email", unique=True),
         Index("uq_registration_number", "meeting_id", "number", unique=True),
+        # A meeting's list pages in id order (usecases._page_by_id).
+        Index("ix_registrations_meeting_id_id", "meeting_id", "id"),
         # At most one funded participant per country per meeting, held by the database
         # itself so two racing confirmations cannot both win. A withdrawn participant
         # keeps `funded` (travel cancels the case) but frees the country's place.
@@ -56,7 +58,7 @@ class Registration(corrections.Correctable, Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"))
     number: Mapped[int] = mapped_column(Integer)  # 42 in the reference COP-2/REG/0042
     given_name: Mapped[str] = mapped_column(String(120))
     family_name: Mapped[str] = mapped_column(String(120))

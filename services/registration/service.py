@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from coord import mail
 from coord.auth import OBSERVER_ORGANISATIONS, PARTY_FOCAL_POINTS
-from coord.configured import setting
+from coord.configured import Configured, setting
 from coord.corrections import CorrectionPage
 from coord.errors import Invalid
 from coord.events import subscribe
@@ -24,6 +24,7 @@ from coord.service import ServiceBase
 from services.registration import (
     attachments, domain, information, invitations, organisations, usecases,
 )
+from services.registration.delegation_csv import Limits as DelegationLimits
 from services.registration.exports import participants_csv, participants_pdf
 from services.registration.letters import (
     render_invitation, render_letter, render_side_event_information, typesetting,
@@ -67,6 +68,7 @@ class RegistrationService(ServiceBase):
     mailer = mail.Mailer(Base.metadata, attachments.render)
     fonts = FontsWarmUp()
     config = Config()
+    delegation_limits = Configured(DelegationLimits)
 
     def _run(self, usecase, *args):
         """One use case in one unit of work (one transaction, its events in the outbox)."""
@@ -146,12 +148,15 @@ class RegistrationService(ServiceBase):
         registration (given_name, family_name, email, country, category, organisation,
         and optionally funding_requested, visa_letter_requested), one participant a row.
         A 400 names each bad row ("row 3": {field: [messages]}; the header is row 1).
+        A file over the operator's limits (100,000 rows and 32 MiB unless set otherwise)
+        is refused whole: `too_many_rows`, `file_too_large`.
         """
         if request.mimetype != "text/csv":
             raise Invalid("Send the delegation as CSV with 'Content-Type: text/csv'.",
                           code="unsupported_media_type")
+        limits = self.delegation_limits
         return self._run(invitations.register_delegation, caller, meeting_id,
-                         request.get_data())
+                         limits.read_body(request.stream), limits)
 
     @api("GET", "/meetings/<meeting_id>/registrations", query=RegistrationListQuery,
          returns=page_of(RegistrationSchema))

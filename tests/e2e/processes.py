@@ -74,11 +74,11 @@ def migrate(env):
                    check=True, capture_output=True)
 
 
-def run_services(processes, names, amqp_uri, tokens_path, var_dir):
+def run_services(processes, names, amqp_uri, tokens_path, var_dir, **extra_env):
     """Each service in its own `python -m coord.run` process, on a migrated database and a
     free port, once every /health answers 200: ({name: process}, {name: base URL})."""
     ports = service_ports(names)
-    env = environment(amqp_uri, var_dir, COORD_TOKENS_FILE=tokens_path, **ports)
+    env = environment(amqp_uri, var_dir, COORD_TOKENS_FILE=tokens_path, **ports, **extra_env)
     migrate(env)
     started = {name: processes.start([PYTHON, "-m", "coord.run", name], env, name)
                for name in names}

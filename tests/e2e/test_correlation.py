@@ -25,7 +25,8 @@ def lines_of(processes, process, correlation_id):
 def test_one_confirmation_and_one_withdrawal_are_followed_through_every_log(
         processes, services, tmp_path):
     started, url = run_services(processes, SERVICES, services.amqp_uri,
-                                services.tokens.path, tmp_path / "var")
+                                services.tokens.path, tmp_path / "var",
+                                COORD_ACCESS_LOG="on")
     mc = services.tokens.headers("mc")
 
     def post(service, path, body=None, request_id=None):
