@@ -59,5 +59,7 @@ seed: migrate
 demo: $(BIN)/.installed
 	$(BIN)/python -m demo.cop2
 
-bench: migrate
-	$(BIN)/python bench/backbone.py
+# One run on one broker (vhost made with rabbitmqctl) and the local PostgreSQL, about
+# five minutes; prints a table and writes bench/results/latest.json (BENCH.md).
+bench: $(BIN)/.installed-test
+	$(BIN)/python -m bench

@@ -1,7 +1,9 @@
 """Settings a service reads when it starts: from its nameko config, else the environment,
-else a default; and nameko's timer with its interval taken from such a setting."""
+else a default; nameko's timer with its interval taken from such a setting; and settings
+objects made once from the config."""
 import os
 
+from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 
 
@@ -26,3 +28,17 @@ class ConfiguredTimer(Timer):
 
 
 configured_timer = ConfiguredTimer.decorator
+
+
+class Configured(DependencyProvider):
+    """`settings_class.from_config(config)`, made once when the service starts and given
+    to every worker."""
+
+    def __init__(self, settings_class):
+        self.settings_class = settings_class
+
+    def setup(self):
+        self.settings = self.settings_class.from_config(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.settings

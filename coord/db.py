@@ -12,8 +12,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     Column, DateTime, Index, Integer, MetaData, String, Table, Text, create_engine, event,
-    insert, select, text,
+    insert, text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
@@ -184,26 +185,26 @@ class UnitOfWork:
     def first_delivery(self, event_id):
         """Claim `event_id` for this service; False when it was already handled.
 
-        The claim commits with the handler's effect. Two concurrent deliveries both
-        pass here, and the second fails on the primary key at commit, so it is retried
-        and then sees the claim.
+        One statement, `INSERT ... ON CONFLICT DO NOTHING`: it inserts the claim (one row
+        changed) or finds it there (none). The claim commits with the handler's effect. A
+        concurrent delivery of the same event waits on the first one's row (PostgreSQL)
+        and, once that commits, finds the claim; should the first roll back, it claims.
         """
-        seen = self.session.execute(
-            select(self._inbox.c.event_id).where(
-                self._inbox.c.consumer == self._service,
-                self._inbox.c.event_id == str(event_id))
-        ).first()
-        if seen:
-            return False
-        self.session.execute(insert(self._inbox).values(
-            consumer=self._service, event_id=str(event_id), handled_at=utcnow()))
-        return True
+        claim = _insert_ignoring_duplicates(self.session, self._inbox).values(
+            consumer=self._service, event_id=str(event_id), handled_at=utcnow())
+        return self.session.execute(claim).rowcount == 1
 
     def commit(self):
         self.session.commit()
         if self._pending and self._on_events_committed:
             self._on_events_committed()
         self._pending = []
+
+
+def _insert_ignoring_duplicates(session, table):
+    """`INSERT ... ON CONFLICT DO NOTHING` in the session's dialect (SQLite, PostgreSQL)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 def _raise_conflict_if_race_lost(error):

@@ -6,12 +6,16 @@ from datetime import datetime, timezone
 
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from coord.vocabulary import ORGANISATIONS
+from coord.vocabulary import ORGANISATION_CODE, ORGANISATION_CODE_LENGTH
 
 
 class SubjectSchema(Schema):
     kind = fields.String(required=True)
     id = fields.String(required=True)
+
+
+_ORGANISATION = validate.And(validate.Regexp(ORGANISATION_CODE),
+                             validate.Length(max=ORGANISATION_CODE_LENGTH))
 
 
 class EnvelopeSchema(Schema):
@@ -25,8 +29,9 @@ class EnvelopeSchema(Schema):
     occurred_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
     producer = fields.String(required=True)
     meeting_id = fields.String(required=True, allow_none=True)
-    actor = fields.String(required=True, validate=validate.OneOf(ORGANISATIONS))
-    owner = fields.String(required=True, allow_none=True, validate=validate.OneOf(ORGANISATIONS))
+    # The standing partners, or organisations made since (coord.vocabulary).
+    actor = fields.String(required=True, validate=_ORGANISATION)
+    owner = fields.String(required=True, allow_none=True, validate=_ORGANISATION)
     subject = fields.Nested(SubjectSchema, required=True)
     data = fields.Dict(required=True)
     # Added in v1.1, optional: the id of the request (or event chain) that caused this one.

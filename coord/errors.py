@@ -48,6 +48,12 @@ class Conflict(CoordError):
     code = "conflict"
 
 
+class TooLarge(CoordError):
+    """A body over its endpoint's size limit (413)."""
+
+    code = "body_too_large"
+
+
 class PreconditionFailed(CoordError):
     """The client's `If-Match` names a version that is no longer current (412)."""
 

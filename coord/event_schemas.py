@@ -140,6 +140,20 @@ class InvitationData(Stated):
     status = fields.String(required=True)
 
 
+class NominationLetterData(Stated):
+    meeting_code = fields.String(required=True)
+    country = _text()
+    sha256 = _text()
+    size = fields.Integer(allow_none=True, strict=True)
+
+
+class OrganisationTokenData(Stated):
+    organisation = fields.String(required=True)
+    kind = _text()
+    token_id = fields.String(required=True)
+    digest = _text()
+
+
 # support
 
 class AgreementData(Decided):
@@ -278,6 +292,9 @@ SCHEMAS = {
     "registration_updated": RegistrationCorrected(),
     **_each(("invitation_issued", "invitation_sent", "invitation_nominations_received"),
             InvitationData()),
+    "nomination_letter_received": NominationLetterData(),
+    **_each(("organisation_token_issued", "organisation_token_revoked"),
+            OrganisationTokenData()),
     **_each(("credentials_submitted", "credentials_reviewed"), CredentialsData()),
     **_each(("observer_request_submitted", "observer_request_decided"),
             ObserverRequestData()),

@@ -30,6 +30,38 @@ _ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}$")
 # A password in a URL (`amqp://user:secret@host`), as a library may log a broker address:
 # nameko hides only the first of a cluster's `;`-separated addresses.
 _URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@;\s]*:)[^@;\s/]+@")
+# Secrets that a URL or a header could bring into a message (a query string quoted in an
+# error, a request line): every log line is rid of their values before it is written.
+_SECRETS = re.compile(
+    r"(?P<name>(?:access_token|ticket|token)=|[Bb]earer\s+)(?P<value>[^&\s\"',;]+)")
+
+
+def redact(text):
+    """`text` with the values of `ticket=`, `access_token=`, `token=` and `Bearer ...`
+    replaced by `[redacted]`, and any URL's password by `***`."""
+    text = _URL_PASSWORD.sub(r"\1***@", text)
+    return _SECRETS.sub(lambda match: match["name"] + "[redacted]", text)
+
+
+class _RedactingJsonFormatter(JsonFormatter):
+    def format(self, record):
+        return redact(super().format(record))
+
+
+# The level of one request's access line: DEBUG (not written at the default INFO, and not
+# even formatted) unless the operator asks for them with COORD_ACCESS_LOG=on. At a few
+# thousand requests a second, a line each costs more than many requests themselves.
+_access_level = logging.DEBUG
+
+
+def log_access(on):
+    """Write each request's access line (COORD_ACCESS_LOG=on) or not (the default)."""
+    global _access_level
+    _access_level = logging.INFO if on else logging.DEBUG
+
+
+def access_level():
+    return _access_level
 
 
 def new_correlation_id():
@@ -73,8 +105,7 @@ def context_of(envelope):
 
 
 class _Context(logging.Filter):
-    """Adds the service and the current ids to every record (explicit extras win), and
-    hides any password of a URL in its message."""
+    """Adds the service and the current ids to every record (explicit extras win)."""
 
     def __init__(self, service):
         super().__init__()
@@ -86,19 +117,16 @@ class _Context(logging.Filter):
             record.correlation_id = CORRELATION_ID.get()
         if getattr(record, "event_id", None) is None:
             record.event_id = EVENT_ID.get()
-        message = record.getMessage()
-        hidden = _URL_PASSWORD.sub(r"\1***@", message)
-        if hidden != message:
-            record.msg, record.args = hidden, None
         return True
 
 
 def configure(service, level=logging.INFO, stream=None):
     """Send every log record of this process to `stream` (stdout) as one JSON object a
-    line: time, service, level, logger, message, event_id, correlation_id, and any extras."""
+    line: time, service, level, logger, message, event_id, correlation_id, and any extras;
+    never a token or a ticket (`redact`)."""
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.addFilter(_Context(service))
-    handler.setFormatter(JsonFormatter(
+    handler.setFormatter(_RedactingJsonFormatter(
         "{asctime}{service}{levelname}{name}{message}{event_id}{correlation_id}", style="{",
         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         json_ensure_ascii=False))

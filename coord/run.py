@@ -97,6 +97,7 @@ def main(argv=None):
     try:
         role = args.role or settings.role()
         config = settings.nameko_config(args.service, role)
+        logs.log_access(settings.access_log())
         if args.healthcheck:
             return 0 if healthy(args.service, config) else 1
         database_at_release_revision(args.service, config["DATABASE_URL"],

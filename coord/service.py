@@ -38,11 +38,14 @@ class ErrorSchema(Schema):
 
 
 ERRORS = {"400": "Malformed or invalid request (`malformed_json`, `unsupported_media_type`, "
-                 "`validation_failed` with `fields`, `invalid_characters`, `malformed_cursor`)",
-          "401": "No or unknown token (`unauthenticated`)",
+                 "`validation_failed` with `fields`, `invalid_characters`, `malformed_cursor`, "
+                 "`too_deep`)",
+          "401": "No, unknown or revoked token (`unauthenticated`), or a token in the URL "
+                 "(`token_in_url`)",
           "403": "Outside the organisation's rights (`forbidden`)",
           "404": "No such resource (`not_found`)",
-          "409": "Illegal state change, duplicate or quota"}
+          "409": "Illegal state change, duplicate or quota",
+          "413": "The body is over this endpoint's size limit (`body_too_large`)"}
 
 COMMON_DESCRIPTION = """
 ## For everyone
@@ -50,8 +53,12 @@ COMMON_DESCRIPTION = """
 - **Auth:** `Authorization: Bearer <token>`; the token names an organisation. `mc` (the
   secretariat) may do everything; other organisations act on what they own.
 - **Errors:** `{"error": {"code", "message", "fields"}}`; each operation lists its codes.
-  Refusals come in this order: 401, 403, 400, then 404 / 409. A refused request changes
-  nothing and emits no event.
+  Refusals come in this order: 401, 403 (decided before the body is read), 413 / 400,
+  then 404 / 409. A refused request changes nothing and emits no event. Bodies: JSON up
+  to 256 KB and 32 levels of nesting, raw uploads (CSV, files) up to 32 MB. A request the
+  server cannot even parse (a header line over 8 KB) gets the same error body.
+- **Tokens never in a URL:** a token in any query string is refused (401); where a
+  header cannot be sent, notifications issues one-minute stream tickets.
 - **Lists:** `{"items": [...], "next_cursor": ...}`; pass `cursor=<next_cursor>` for the
   next page, `limit` up to 500.
 - **Values:** ids are UUIDs, times ISO 8601 UTC, dates `YYYY-MM-DD`, money
@@ -107,6 +114,11 @@ def _operation(entrypoint, path):
     }
     if entrypoint.query_schema is not None:
         operation["parameters"].append({"in": "query", "schema": entrypoint.query_schema})
+    if entrypoint.ticket:
+        operation["parameters"].append({
+            "in": "query", "name": "ticket", "required": False, "schema": {"type": "string"},
+            "description": "Instead of the Authorization header, where none can be sent: a "
+                           "ticket from POST /stream-tickets (one minute, this organisation)."})
     if entrypoint.body_schema is not None:
         operation["requestBody"] = {
             "required": True,
@@ -125,6 +137,8 @@ def _operation(entrypoint, path):
         success["content"] = content
     operation["responses"][str(entrypoint.status)] = success
     errors = dict(ERRORS)
+    if entrypoint.body_schema is None and not entrypoint.accepts:
+        errors.pop("413")
     if entrypoint.public:
         errors.pop("401")
         errors.pop("403")

@@ -20,6 +20,9 @@
     RETENTION_INTERVAL        how often both are pruned (default 1h)
     WEBHOOK_*                 webhook delivery settings (notifications), passed through
     OUTBOX_RELAY              on | off (the worker role never relays)
+    DELEGATION_MAX_ROWS       participants a delegation CSV may hold (default 100000)
+    DELEGATION_MAX_BYTES      bytes a delegation CSV may have (default 32 MiB)
+    COORD_ACCESS_LOG          on: one INFO line per HTTP request; off (default): DEBUG
 
 A value that cannot be right stops the service at start with one line naming the
 variable (`ConfigurationError`), rather than failing on the first request or event.
@@ -64,6 +67,10 @@ def role():
     if value not in ROLES:
         raise ConfigurationError(f"COORD_ROLE={value!r} is not one of {', '.join(ROLES)}.")
     return value
+
+
+def access_log():
+    return _choice("COORD_ACCESS_LOG", "off", {"off": False, "on": True})
 
 
 def migrate_at_start():
@@ -197,6 +204,9 @@ def nameko_config(service, role_=None):
         "OUTBOX_RETENTION": _duration("OUTBOX_RETENTION", "7d"),
         "INBOX_RETENTION": _duration("INBOX_RETENTION", "30d"),
         "RETENTION_INTERVAL": _duration("RETENTION_INTERVAL", "1h"),
+        # registration's delegation files (services/registration/delegation_csv.Limits)
+        "DELEGATION_MAX_ROWS": _integer("DELEGATION_MAX_ROWS", 100_000, 1),
+        "DELEGATION_MAX_BYTES": _integer("DELEGATION_MAX_BYTES", 32 * 2 ** 20, 1024),
         "OUTBOX_RELAY": "off" if role_ == "worker" else relay,
         "COORD_ROLE": role_,
     }

@@ -231,6 +231,13 @@ def publish_burst(amqp_uri, envelopes):
                              delivery_mode=2)
 
 
+def stream_ticket(notifications, organisation):
+    """A one-minute ticket of `organisation` for /feed/stream, /feed.atom, /digest.txt."""
+    response = notifications.client.post("/stream-tickets", as_=organisation)
+    assert response.status_code == 201, response.text
+    return response.json()["ticket"]
+
+
 class BrokerDoor:
     """A TCP door to the broker that a test can shut: services connect through it, and
     shutting it is the broker going away for them (and only them), while the machine's

@@ -4,7 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from coord import corrections
+from coord import corrections, scope
+from coord.auth import add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 
 
@@ -13,7 +14,9 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
 CORRECTIONS = corrections.history_table(Base.metadata)
+PARTIES = scope.add_parties_table(Base.metadata)  # who reads what (coord.scope)
 
 
 class Meeting(Base):

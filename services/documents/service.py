@@ -1,19 +1,21 @@
 """Documents service: symbols, the processing chain with conference services, six
 languages, deadlines and publication (CONTRACT.md, port 8003).
 
-Meetings are known from registration's `meeting_scheduled` events. Every state change is
+Meetings are known from registration's `meeting_scheduled` events, or asked of
+registration when a request names one not heard of yet (coord.rpc). Every state change is
 published through the outbox; a timer sends `document_late` once per missed deadline.
 """
 import base64
 
 from werkzeug.wrappers import Response
 
-from coord.auth import require
 from coord.configured import configured_timer
 from coord.corrections import CorrectionPage
+from coord import auth
 from coord.events import subscribe
 from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
+from coord.rpc import RegistrationMeetings
 from coord.public import public_response, reader_language
 from coord.service import ServiceBase
 from services.documents import public, public_views, usecases
@@ -34,17 +36,20 @@ class DocumentsService(ServiceBase):
     db = Database(Base.metadata)
     clock = Clock()
     files = Files()
+    meetings = RegistrationMeetings(known=usecases.meeting_known, keep=usecases.keep_meeting)
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
-        if envelope["type"] in ("meeting_scheduled", "meeting_updated"):
-            with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work() as uow:
+            if (not auth.hear(uow.session, envelope)
+                    and envelope["type"] in ("meeting_scheduled", "meeting_updated")):
                 usecases.record_meeting(uow, envelope, self.clock.today())
 
-    @api("POST", "/documents", body=DocumentCreateSchema, returns=DocumentSchema, status=201)
+    @api("POST", "/documents", body=DocumentCreateSchema, returns=DocumentSchema, status=201,
+         allowed=(), action="register documents")
     def register_document(self, request, caller, body):
         """Register a document (mc); its symbol is assigned, never typed."""
-        require(caller, action="register documents")
+        self.meetings.make_known(self.db, body["meeting_id"])
         with self.db.unit_of_work() as uow:
             today = self.clock.today()
             return usecases.describe(usecases.register_document(uow, caller, body, today),
@@ -55,17 +60,18 @@ class DocumentsService(ServiceBase):
         """Documents by meeting, status, kind, holder, and whether late."""
         today = self.clock.today()
         with self.db.unit_of_work() as uow:
-            listed = usecases.list_documents(uow, query, today)
+            listed = usecases.list_documents(uow, caller, query, today)
             return {**listed, "items": [usecases.describe(d, today) for d in listed["items"]]}
 
     @api("GET", "/documents/<document_id>", returns=DocumentSchema)
     def get_document(self, request, caller, document_id):
         """One document, its languages and contributions."""
         with self.db.unit_of_work() as uow:
-            return usecases.describe(usecases.get_document(uow, document_id),
+            return usecases.describe(usecases.read_document(uow, caller, document_id),
                                      self.clock.today())
 
-    @api("PATCH", "/documents/<document_id>", body=DocumentPatchSchema, returns=DocumentSchema)
+    @api("PATCH", "/documents/<document_id>", body=DocumentPatchSchema, returns=DocumentSchema,
+         allowed=(), action="correct documents")
     def correct_document(self, request, caller, document_id, body):
         """Correct the title, agenda item or due date (mc); If-Match: its etag."""
         today = self.clock.today()
@@ -77,7 +83,7 @@ class DocumentsService(ServiceBase):
     def document_history(self, request, caller, document_id, query):
         """The document's corrections, oldest first (deadlines its meeting moved too)."""
         with self.db.unit_of_work() as uow:
-            return usecases.document_history(uow, document_id, query)
+            return usecases.document_history(uow, caller, document_id, query)
 
     @api("POST", "/documents/<document_id>/contributions", body=ContributionCreateSchema,
          returns=ContributionSchema, status=201)
@@ -126,7 +132,7 @@ class DocumentsService(ServiceBase):
                  "Repr-Digest.")
     def download_file(self, request, caller, document_id, lang):
         with self.db.unit_of_work() as uow:
-            document, version, content = usecases.read_file(uow, document_id, lang,
+            document, version, content = usecases.read_file(uow, caller, document_id, lang,
                                                             files=self.files)
         return _file_response(document, version, content, disposition="attachment")
 

@@ -13,14 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from coord.auth import require
 from coord.db import utcnow
-from coord import corrections, waiting
+from coord import corrections, scope, waiting
 from coord.envelope import Event
 from coord.errors import Conflict, Invalid, NotFound
 from coord.http import keyset_slice, page, utc_timestamp
 from coord.vocabulary import LANGUAGES, ORGANISER
 from services.documents import domain
 from services.documents.models import (
-    CORRECTIONS, Contribution, Document, LanguageVersion, LateNotice, Meeting, SymbolCounter,
+    CORRECTIONS, PARTIES, Contribution, Document, LanguageVersion, LateNotice, Meeting, SymbolCounter,
 )
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def record_meeting(uow, envelope, today):
     a corrected one (`meeting_updated`) moves the deadlines of its unpublished documents."""
     if not uow.first_delivery(envelope["event_id"]):
         return None
-    meeting = _keep_meeting(uow, envelope)
+    meeting = keep_meeting(uow, envelope)
     if envelope["type"] == "meeting_updated":
         documents = uow.session.scalars(select(Document).where(
             Document.meeting_id == meeting.id, Document.status != domain.PUBLISHED)).all()
@@ -44,7 +44,12 @@ def record_meeting(uow, envelope, today):
     return meeting
 
 
-def _keep_meeting(uow, envelope):
+def meeting_known(uow, meeting_id):
+    return uow.session.get(Meeting, meeting_id) is not None
+
+
+def keep_meeting(uow, envelope):
+    """Store a meeting as its event (or registration's RPC answer, coord.rpc) names it."""
     data = envelope["data"]
     meeting_id = envelope["subject"]["id"]
     meeting = uow.session.get(Meeting, meeting_id) or Meeting(id=meeting_id)
@@ -86,6 +91,16 @@ def get_document(uow, document_id, *, lock=False):
     if document is None:
         raise NotFound(f"No document with id {document_id}.")
     return document
+
+
+def read_document(uow, caller, document_id):
+    """A document `caller` may read: one it holds or held, contributed to or worked on,
+    or one published (public anyway); else 404 (coord.scope)."""
+    document = uow.session.get(Document, document_id)
+    if document is not None and document.status == domain.PUBLISHED:
+        return document
+    return scope.readable(uow.session, PARTIES, caller, "document", document,
+                          f"No document with id {document_id}.")
 
 
 def register_document(uow, caller, data, today):
@@ -142,9 +157,12 @@ def _parent(uow, data, meeting):
     return parent
 
 
-def list_documents(uow, query, today):
-    statement = select(Document).options(
-        selectinload(Document.versions), selectinload(Document.contributions))
+def list_documents(uow, caller, query, today):
+    """The documents `caller` may read (`read_document`), oldest first, filtered."""
+    statement = scope.scoped(
+        select(Document).options(
+            selectinload(Document.versions), selectinload(Document.contributions)),
+        caller, PARTIES, "document", Document.id, Document.status == domain.PUBLISHED)
     for column in ("meeting_id", "status", "kind", "owner"):
         if query.get(column):
             statement = statement.where(getattr(Document, column) == query[column])
@@ -218,8 +236,8 @@ def _correct(uow, document, caller, today, changes):
     _notice_missed(uow, document, today)
 
 
-def document_history(uow, document_id, query):
-    get_document(uow, document_id)
+def document_history(uow, caller, document_id, query):
+    read_document(uow, caller, document_id)
     return corrections.history(uow.session, CORRECTIONS, "document", document_id, query)
 
 
@@ -329,6 +347,9 @@ def _document_event(uow, event_type, document, actor, *, owner, **extra):
                for notice in uow.session.scalars(
                    select(LateNotice).where(LateNotice.document_id == document.id)))
     wait = domain.waiting(document.status, owner, late)
+    # Whoever acts on it (a contributor, conference services) or holds it reads it from
+    # now on, and still once it has moved on.
+    scope.become_parties(uow.session, PARTIES, "document", document.id, actor, owner)
     return Event(event_type, "document", document.id, actor=actor, owner=waiting.owner_of(wait),
                  meeting_id=document.meeting_id,
                  data={**document_fields(document), **extra, "waiting": waiting.as_data(wait)})
@@ -362,13 +383,14 @@ def attach_file(uow, caller, document_id, language, *, files, content_type, cont
     version.file_sha256 = files.store.put(content)
     version.file_size, version.file_content_type = len(content), content_type
     version.file_uploaded_at, version.file_uploaded_by = utcnow(), caller
+    scope.become_parties(uow.session, PARTIES, "document", document.id, caller)
     document.updated_at = version.file_uploaded_at
     return _describe_version(document, version)["file"]
 
 
-def read_file(uow, document_id, language, *, files):
+def read_file(uow, caller, document_id, language, *, files):
     """(document, version, bytes) of an uploaded file, checked against its checksum."""
-    document = get_document(uow, document_id)
+    document = read_document(uow, caller, document_id)
     version = next((v for v in document.versions if v.language == language), None)
     if version is None or not version.file_sha256:
         raise NotFound(f"No {language} file has been uploaded for {document.symbol}.")

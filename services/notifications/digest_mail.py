@@ -77,7 +77,8 @@ def send_daily_digests(uow, now):
         if entry.last_sent_on == today:
             continue
         if entry.organisation not in digests:
-            digests[entry.organisation] = digest(uow, entry.organisation, now)
+            digests[entry.organisation] = digest(uow, entry.organisation, entry.organisation,
+                                                 now)
         content = digests[entry.organisation]
         entry.last_sent_on = today
         if not content["items"]:

@@ -6,6 +6,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from coord import scope
+from coord.auth import add_ticket_table, add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 from coord.mail import AddressConfirmedByCode, add_mail_table
 from services.notifications.domain import entry_is_late
@@ -16,23 +18,30 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
+TICKETS = add_ticket_table(Base.metadata)
 MAIL_OUTBOX = add_mail_table(Base.metadata)
+# Who is party to each subject the feed speaks of: who reads its entries (coord.scope).
+PARTIES = scope.add_parties_table(Base.metadata)
 
 
 class FeedEntry(Base):
     """One event as staff see it. `seq` orders the feed and numbers server-sent events."""
 
     __tablename__ = "feed_entries"
+    # Each filter in seq order: a filtered page reads just its rows, newest first.
+    __table_args__ = tuple(Index(f"ix_feed_entries_{column}_seq", column, "seq")
+                           for column in ("owner", "meeting_id", "type"))
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(String(36), unique=True)  # the event's event_id
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-    type: Mapped[str] = mapped_column(String(64), index=True)
+    type: Mapped[str] = mapped_column(String(64))
     producer: Mapped[str] = mapped_column(String(40))
-    meeting_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    meeting_id: Mapped[str | None] = mapped_column(String(36))
     meeting_code: Mapped[str | None] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(40))
-    owner: Mapped[str | None] = mapped_column(String(40), index=True)
+    owner: Mapped[str | None] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
     subject_kind: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(80))

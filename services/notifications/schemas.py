@@ -7,8 +7,11 @@ from coord.envelope import SubjectSchema
 from coord.http import PageQuery, page_of
 from coord.vocabulary import ORGANISATIONS
 
+SUBJECT = SubjectSchema()
+
+
 def subject_of(entry):
-    return SubjectSchema().dump({"kind": entry.subject_kind, "id": entry.subject_id})
+    return SUBJECT.dump({"kind": entry.subject_kind, "id": entry.subject_id})
 
 
 class FeedEntrySchema(Schema):
@@ -58,6 +61,13 @@ class StreamQuery(FeedFilters):
     last_event_id = fields.Integer(strict=False, validate=validate.Range(min=0, max=2 ** 63 - 1), metadata={
         "description": "Resume after this entry (for clients that cannot send the "
                        "Last-Event-ID header, which wins when both are given)."})
+
+
+class StreamTicketSchema(Schema):
+    ticket = fields.String(required=True, metadata={
+        "description": "Put it in the URL as `?ticket=`; shown once, kept only as a digest."})
+    expires_at = fields.DateTime(required=True, metadata={
+        "description": "A minute after issue; ask for a new one to reconnect after that."})
 
 
 class DigestQuery(Schema):

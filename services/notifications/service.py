@@ -10,11 +10,12 @@ from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 from werkzeug.wrappers import Response
 
-from coord.auth import require
 from coord.db import utcnow
 from coord.errors import Conflict
 from coord.mail import Mailer
+from coord import auth
 from coord.events import subscribe
+from coord.news import Announcements
 from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
 from coord.service import ServiceBase
@@ -25,6 +26,7 @@ from services.notifications.models import Base
 from services.notifications.schemas import (
     DigestAddressConfirmSchema, DigestAddressCreateSchema, DigestAddressListSchema,
     DigestAddressSchema, DigestMailRunSchema, AtomQuery, DigestQuery, DigestSchema, FeedEntrySchema, FeedQuery, StreamQuery,
+    StreamTicketSchema,
     WaitingOverviewSchema,
 )
 from services.notifications.webhook_schemas import (
@@ -42,14 +44,30 @@ class WebhookSettings(DependencyProvider):
         return self.settings
 
 
+class MeetingCodes(DependencyProvider):
+    """This process's memory of meeting codes (usecases.MeetingCodes), for every worker."""
+
+    def setup(self):
+        self.codes = usecases.MeetingCodes()
+
+    def get_dependency(self, worker_ctx):
+        return self.codes
+
+
 class NotificationsService(ServiceBase):
     name = "notifications"
     db = Database(Base.metadata)
     mailer = Mailer(Base.metadata, digest_mail.no_attachments)
     webhook_settings = WebhookSettings()
+    meeting_codes = MeetingCodes()
+    # New feed entries wake open streams at once.
+    feed_news = Announcements(usecases.FEED_TURN.replace(".", "_"))
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
+        with self.db.unit_of_work() as uow:
+            if auth.hear(uow.session, envelope):
+                return  # a token event: kept for authentication, not a feed entry
         self._record(envelope)
 
     @subscribe("travel")
@@ -66,28 +84,36 @@ class NotificationsService(ServiceBase):
 
     def _record(self, envelope):
         with self.db.unit_of_work() as uow:
-            if usecases.record(uow, envelope) is not None:
+            if usecases.record(uow, envelope, self.meeting_codes) is not None:
                 webhook_usecases.enqueue(uow.session, envelope, self.webhook_settings)
+                self.feed_news.announce(uow.session)
 
     @api("GET", "/feed", query=FeedQuery, returns=page_of(FeedEntrySchema))
     def feed(self, request, caller, query):
         """The feed, newest first, by meeting, owner, type and time."""
         with self.db.unit_of_work() as uow:
-            return usecases.feed(uow, query)
+            return usecases.feed(uow, caller, query)
 
-    @api("GET", "/feed.atom", query=AtomQuery, token_in_query=True,
+    @api("POST", "/stream-tickets", returns=StreamTicketSchema, status=201)
+    def issue_stream_ticket(self, request, caller):
+        """A ticket for a minute of reading where no header can be sent (a browser's
+        EventSource, a feed reader): `?ticket=` on /feed/stream, /feed.atom, /digest.txt."""
+        with self.db.unit_of_work() as uow:
+            return usecases.issue_stream_ticket(uow, caller)
+
+    @api("GET", "/feed.atom", query=AtomQuery, ticket=True,
          content_types=("application/atom+xml",))
     def feed_atom(self, request, caller, query):
-        """The newest entries as an Atom 1.0 feed (token also as ?access_token=)."""
+        """The newest entries as an Atom 1.0 feed (or with ?ticket= from /stream-tickets)."""
         with self.db.unit_of_work() as uow:
-            entries = usecases.feed(uow, query)["items"]
+            entries = usecases.feed(uow, caller, query)["items"]
         filters = {name: value for name, value in query.items() if name != "limit"}
         document = atom.render(
             entries, filters=filters, page_url=request.host_url,
             self_url=request.base_url + (f"?{urlencode(query)}" if query else ""))
         return Response(document, mimetype="application/atom+xml")
 
-    @api("GET", "/feed/stream", query=StreamQuery, token_in_query=True,
+    @api("GET", "/feed/stream", query=StreamQuery, ticket=True,
          content_types=("text/event-stream",))
     def feed_stream(self, request, caller, query):
         """The feed live, as server-sent events; resumes after Last-Event-ID."""
@@ -96,20 +122,21 @@ class NotificationsService(ServiceBase):
         if after is None:
             with self.db.unit_of_work() as uow:
                 after = usecases.newest_seq(uow)
-        return stream.response(stream.FeedStream(self.db.engine(), query, after), request)
+        return stream.response(
+            stream.FeedStream(self.db.engine(), caller, self.feed_news, query, after), request)
 
     @api("GET", "/waiting", returns=WaitingOverviewSchema)
     def waiting(self, request, caller):
         """How many items wait on each organisation, and how many of them are late."""
         with self.db.unit_of_work() as uow:
-            return usecases.waiting_overview(uow)
+            return usecases.waiting_overview(uow, caller)
 
     @api("GET", "/digest", query=DigestQuery, returns=DigestSchema)
     def digest_json(self, request, caller, query):
         """What currently waits on an organisation (default: the caller's)."""
         return self._digest(caller, query)
 
-    @api("GET", "/digest.txt", query=DigestQuery, token_in_query=True,
+    @api("GET", "/digest.txt", query=DigestQuery, ticket=True,
          content_types=("text/plain",))
     def digest_text(self, request, caller, query):
         """The digest as plain text, ready to paste into an e-mail."""
@@ -117,7 +144,7 @@ class NotificationsService(ServiceBase):
 
     def _digest(self, caller, query):
         with self.db.unit_of_work() as uow:
-            return usecases.digest(uow, query.get("owner", caller), utcnow())
+            return usecases.digest(uow, caller, query.get("owner", caller), utcnow())
 
     @api("POST", "/digest-addresses", body=DigestAddressCreateSchema,
          returns=DigestAddressSchema, status=201)
@@ -139,10 +166,10 @@ class NotificationsService(ServiceBase):
         with self.db.unit_of_work() as uow:
             return digest_mail.list_addresses(uow, caller, query)
 
-    @api("POST", "/digest-mails", returns=DigestMailRunSchema)
+    @api("POST", "/digest-mails", returns=DigestMailRunSchema,
+         allowed=(), action="send the daily digests")
     def send_digest_mails(self, request, caller):
         """Send today's digests now, to addresses not yet sent one today (mc)."""
-        require(caller, action="send the daily digests")
         if not self.mailer:
             raise Conflict("This service sends no mail (no SMTP_HOST is set).",
                            code="mail_not_configured")

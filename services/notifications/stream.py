@@ -1,14 +1,16 @@
 """The feed as server-sent events (text/event-stream), resumable with Last-Event-ID.
 
 Each entry is one event whose `id:` is the entry's `seq`, so a client that reconnects
-with the last id it saw gets exactly the entries after it. The stream polls the feed
-table rather than waiting on anything in this process, so it sees entries recorded by
-any process sharing the database. It runs after the worker that answered the request
-has finished, so it holds only the database engine, never a worker's dependencies.
+with the last id it saw gets exactly the entries after it. The stream reads the feed
+table whenever there is news of an entry (`coord.news`: at once from this process's
+consumer, by LISTEN/NOTIFY from other processes on PostgreSQL) and, as a fallback, every
+few seconds, so it sees entries recorded by any process sharing the database. It runs
+after the worker that answered the request has finished, so it holds only the database
+engine and the news, never a worker's dependencies.
 """
 import json
+import time
 
-import eventlet
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -39,35 +41,39 @@ def frame(entry):
 
 
 class FeedStream:
-    """Iterating it yields the stream's text, forever: entries after `after` matching
-    `filters`, then each new one, with a comment line when idle so proxies and dead
-    clients are noticed."""
+    """Iterating it yields the stream's text, forever: entries `caller` reads after
+    `after` matching `filters`, then each new one as soon as `news` tells of it, with a
+    comment line when idle so proxies and dead clients are noticed."""
 
-    def __init__(self, engine, filters, after, *, poll_interval=0.5, heartbeat_interval=15.0):
+    def __init__(self, engine, caller, news, filters, after, *, heartbeat_interval=15.0):
         self.engine = engine
+        self.caller = caller  # who reads: only its entries are sent (coord.scope)
+        self.news = news
         self.filters = {name: filters.get(name) for name in ("meeting_id", "owner", "type")}
         self.after = after
-        self.poll_interval = poll_interval
         self.heartbeat_interval = heartbeat_interval
 
     def __iter__(self):
         yield f"retry: {RECONNECT_MS}\n\n"
-        idle = 0.0
+        last_sent = time.monotonic()
         while True:
+            ticket = self.news.ticket()
             text = self._next_batch()
             if text:
-                idle = 0.0
+                last_sent = time.monotonic()
                 yield text
                 continue
-            eventlet.sleep(self.poll_interval)
-            idle += self.poll_interval
-            if idle >= self.heartbeat_interval:
-                idle = 0.0
+            quiet = time.monotonic() - last_sent
+            if quiet >= self.heartbeat_interval:
+                last_sent = time.monotonic()
                 yield ": still here\n\n"
+                continue
+            self.news.wait(ticket, min(self.news.fallback_poll, self.heartbeat_interval - quiet))
 
     def _next_batch(self):
         with Session(self.engine) as session:
-            entries = usecases.entries_after(session, self.after, self.filters)
+            entries = usecases.entries_after(session, self.caller, self.after,
+                                              self.filters)
             if entries:
                 self.after = entries[-1].seq
             return "".join(frame(entry) for entry in entries)

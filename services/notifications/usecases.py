@@ -1,13 +1,15 @@
 """Notifications' service layer: events in; the feed, what waits on whom and digests out."""
 from dataclasses import asdict, fields
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, insert, select
 
+from coord import auth, scope
 from coord.http import decode_cursor, page
 from coord.vocabulary import ORGANISATIONS
 from services.notifications import domain
-from services.notifications.models import FeedEntry, KnownMeeting, WaitingItem
+from services.notifications.models import PARTIES, FeedEntry, KnownMeeting, WaitingItem
 from services.notifications.names import organisation, text
 from services.notifications.summaries import summarise
 
@@ -15,18 +17,26 @@ from services.notifications.summaries import summarise
 FEED_TURN = "notifications.feed"
 
 
-def record(uow, envelope):
+def issue_stream_ticket(uow, caller):
+    """A one-minute, read-only ticket for the caller (coord.auth): what a browser's
+    EventSource or a feed reader puts in the URL instead of a token."""
+    ticket, expires_at = auth.issue_ticket(uow.session, caller)
+    return {"ticket": ticket, "expires_at": expires_at}
+
+
+def record(uow, envelope, meeting_codes):
     """Turn an event into a feed entry, once, however often it is delivered, and note
-    what its subject now waits on.
+    what its subject now waits on; the entry's values (None for a repeat).
 
     Entries are written in turns, so they commit in `seq` order: a stream or a page that
-    has passed a `seq` has seen every entry before it (coord.db.UnitOfWork.take_turn)."""
+    has passed a `seq` has seen every entry before it (coord.db.UnitOfWork.take_turn).
+    The entry is one Core INSERT: nothing reads it back in this transaction."""
     uow.take_turn(FEED_TURN)
     if not uow.first_delivery(envelope["event_id"]):
         return None
     session = uow.session
-    meeting_code = _meeting_code(session, envelope)
-    entry = FeedEntry(
+    meeting_code = meeting_codes.of_event(session, envelope)
+    entry = SimpleNamespace(
         id=envelope["event_id"], at=_aware(datetime.fromisoformat(envelope["occurred_at"])),
         type=envelope["type"], producer=envelope["producer"],
         meeting_id=envelope.get("meeting_id"), actor=envelope["actor"],
@@ -35,8 +45,11 @@ def record(uow, envelope):
         subject_kind=envelope["subject"]["kind"], subject_id=envelope["subject"]["id"],
         data=envelope.get("data") or {},
     )
-    session.add(entry)
-    session.flush()
+    session.execute(insert(FeedEntry).values(**vars(entry)))
+    # Everyone it names is party to its subject from now on, and reads every entry about
+    # it, earlier ones included ("now or before", coord.scope).
+    scope.become_parties(session, PARTIES, entry.subject_kind, entry.subject_id,
+                         *scope.named_in(envelope))
     _update_waiting(session, entry)
     return entry
 
@@ -46,20 +59,37 @@ def _aware(moment):
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _meeting_code(session, envelope):
-    """The code of the event's meeting: from its data, or as its meeting was scheduled.
+class MeetingCodes:
+    """The code of each event's meeting: from the event's data, or as its meeting was
+    scheduled, so events that name only the meeting's id (support's, for one) still read
+    "for COP-2".
 
-    A `meeting_scheduled` event is remembered, so events that name only the meeting's id
-    (support's, for one) still read "for COP-2".
-    """
-    data, meeting_id = envelope["data"], envelope.get("meeting_id")
-    if envelope["type"] == "meeting_scheduled" and meeting_id:
-        meeting = session.get(KnownMeeting, meeting_id) or KnownMeeting(id=meeting_id)
-        meeting.code = text(data.get("code"))[:40] or None
-        session.add(meeting)
-        return meeting.code
-    known = session.get(KnownMeeting, meeting_id) if meeting_id else None
-    return (text(data.get("meeting_code"))[:40] or None) or (known.code if known else None)
+    `meeting_scheduled` events are remembered in `known_meetings`, and in this process's
+    memory: a meeting's code is read from the database once per process, not once per
+    event. A meeting not yet known is not remembered as unknown: its `meeting_scheduled`
+    may be handled by another process."""
+
+    def __init__(self):
+        self._codes = {}
+
+    def of_event(self, session, envelope):
+        data, meeting_id = envelope["data"], envelope.get("meeting_id")
+        if envelope["type"] == "meeting_scheduled" and meeting_id:
+            meeting = session.get(KnownMeeting, meeting_id) or KnownMeeting(id=meeting_id)
+            meeting.code = text(data.get("code"))[:40] or None
+            session.add(meeting)
+            self._codes[meeting_id] = meeting.code
+            return meeting.code
+        return (text(data.get("meeting_code"))[:40] or None) or (
+            self._known(session, meeting_id) if meeting_id else None)
+
+    def _known(self, session, meeting_id):
+        if meeting_id not in self._codes:
+            known = session.get(KnownMeeting, meeting_id)
+            if known is None:
+                return None
+            self._codes[meeting_id] = known.code
+        return self._codes[meeting_id]
 
 
 def _update_waiting(session, entry):
@@ -76,7 +106,15 @@ def _update_waiting(session, entry):
     session.add(item)
 
 
-def _filtered(statement, filters):
+def _readable_by(statement, caller, kind_column, id_column):
+    """Only what `caller` reads: all for `mc`, else subjects it is party to."""
+    if scope.reads_everything(caller):
+        return statement
+    return statement.where(scope.party_to(PARTIES, caller, kind_column, id_column))
+
+
+def _filtered(statement, caller, filters):
+    statement = _readable_by(statement, caller, FeedEntry.subject_kind, FeedEntry.subject_id)
     for column in ("meeting_id", "owner", "type"):
         if filters.get(column):
             statement = statement.where(getattr(FeedEntry, column) == filters[column])
@@ -86,9 +124,10 @@ def _filtered(statement, filters):
     return statement
 
 
-def feed(uow, query):
-    """Entries newest first, filtered; the cursor is the last entry's sequence number."""
-    statement = _filtered(select(FeedEntry).order_by(FeedEntry.seq.desc()), query)
+def feed(uow, caller, query):
+    """The entries `caller` reads, newest first, filtered; the cursor is the last entry's
+    sequence number."""
+    statement = _filtered(select(FeedEntry).order_by(FeedEntry.seq.desc()), caller, query)
     if query.get("since"):
         statement = statement.where(FeedEntry.at >= query["since"])
     position = decode_cursor(query.get("cursor"), expected=int)
@@ -103,17 +142,20 @@ def newest_seq(uow):
     return uow.session.scalar(select(func.max(FeedEntry.seq))) or 0
 
 
-def entries_after(session, seq, filters, limit=100):
-    """Entries after `seq`, oldest first: what a stream that has sent `seq` sends next."""
-    statement = _filtered(select(FeedEntry).where(FeedEntry.seq > seq), filters)
+def entries_after(session, caller, seq, filters, limit=100):
+    """The entries `caller` reads after `seq`, oldest first: what a stream that has sent
+    `seq` sends next."""
+    statement = _filtered(select(FeedEntry).where(FeedEntry.seq > seq), caller, filters)
     return session.scalars(statement.order_by(FeedEntry.seq).limit(limit)).all()
 
 
-def waiting_overview(uow):
-    """For every organisation, how many items wait on it and how many of those are late."""
-    rows = uow.session.execute(
+def waiting_overview(uow, caller):
+    """For every organisation, how many of the items `caller` reads wait on it and how
+    many of those are late."""
+    rows = uow.session.execute(_readable_by(
         select(WaitingItem.owner, func.count(), func.sum(case((WaitingItem.late, 1), else_=0)))
-        .where(WaitingItem.owner.is_not(None)).group_by(WaitingItem.owner)).all()
+        .where(WaitingItem.owner.is_not(None)), caller,
+        WaitingItem.subject_kind, WaitingItem.subject_id).group_by(WaitingItem.owner)).all()
     counts = {owner: (waiting, int(late or 0)) for owner, waiting, late in rows}
     return {"organisations": [
         {"owner": code, "owner_name": organisation(code),
@@ -121,12 +163,14 @@ def waiting_overview(uow):
         for code in ORGANISATIONS]}
 
 
-def digest(uow, owner, now):
-    """What currently waits on `owner`: late items first, then the longest waiting."""
-    rows = uow.session.execute(
+def digest(uow, caller, owner, now):
+    """What currently waits on `owner`, of what `caller` reads: late items first, then the
+    longest waiting."""
+    rows = uow.session.execute(_readable_by(
         select(WaitingItem, FeedEntry)
         .join(FeedEntry, FeedEntry.id == WaitingItem.entry_id)
-        .where(WaitingItem.owner == owner)
+        .where(WaitingItem.owner == owner), caller,
+        WaitingItem.subject_kind, WaitingItem.subject_id)
         .order_by(WaitingItem.late.desc(), WaitingItem.since, FeedEntry.seq)).all()
     items = [{
         "subject": {"kind": item.subject_kind, "id": item.subject_id},

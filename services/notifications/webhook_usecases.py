@@ -14,11 +14,12 @@ from datetime import timedelta
 import requests
 from sqlalchemy import select
 
+from coord import scope
 from coord.db import utcnow
 from coord.errors import Invalid, NotFound
 from coord.http import cursor_position, decode_cursor, page, utc_timestamp
 from services.notifications import webhooks
-from services.notifications.models import Webhook, WebhookAttempt, WebhookDelivery
+from services.notifications.models import PARTIES, Webhook, WebhookAttempt, WebhookDelivery
 
 BATCH = 50
 SENDERS = 8
@@ -92,9 +93,13 @@ def redeliver(uow, caller, webhook_id, delivery_id, settings):
 
 
 def enqueue(session, envelope, settings):
-    """A pending delivery of the event for every subscription that wants it."""
+    """A pending delivery of the event for every subscription that wants it and whose
+    organisation reads its feed entry (party to its subject, now or before)."""
     candidates = session.scalars(select(Webhook).where(Webhook.status != "deleted")).all()
-    wanted = [webhook for webhook in candidates if webhooks.wants(webhook, envelope)]
+    subject = envelope["subject"]
+    wanted = [webhook for webhook in candidates if webhooks.wants(webhook, envelope)
+              and scope.is_party(session, PARTIES, webhook.organisation, subject["kind"],
+                                 subject["id"])]
     if not wanted:
         return
     now = utcnow()

@@ -21,7 +21,6 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from coord.errors import Invalid
-from coord.vocabulary import ORGANISER
 
 SIGNATURE_HEADER = "X-Coord-Signature"
 TIMESTAMP_HEADER = "X-Coord-Timestamp"
@@ -116,27 +115,11 @@ def _refused(reason):
 
 
 def wants(webhook, envelope):
-    """Whether the subscription asked for this event and its organisation may see it."""
+    """Whether the subscription asked for this event (its type, its meeting); whether
+    its organisation may read it is the feed's rule (usecases.readers_of)."""
     if webhook.meeting_id and webhook.meeting_id != envelope.get("meeting_id"):
         return False
-    if ALL_TYPES not in webhook.event_types and envelope["type"] not in webhook.event_types:
-        return False
-    return concerns(webhook.organisation, envelope)
-
-
-# Fields of an event's data that name an organisation taking part in its subject.
-PARTY_FIELDS = ("provider", "travel_owner", "dsa_owner", "contributor", "payer")
-
-
-def concerns(organisation, envelope):
-    """The organiser sees every event; another organisation the events it acts in, must
-    act on, or that name it as provider, owner or payer of their subject."""
-    if organisation == ORGANISER:
-        return True
-    data = envelope.get("data") or {}
-    named = {envelope.get("actor"), envelope.get("owner")}
-    named.update(data.get(field) for field in PARTY_FIELDS)
-    return organisation in named
+    return ALL_TYPES in webhook.event_types or envelope["type"] in webhook.event_types
 
 
 def after_attempt(attempt_count, succeeded, now, give_up_at, settings):

@@ -6,6 +6,7 @@ it again; the caller imports nothing unless every row is good.
 """
 import csv
 import io
+from dataclasses import dataclass
 
 from coord.errors import Invalid
 from services.registration.schemas import RegistrationCreateSchema
@@ -14,14 +15,36 @@ COLUMNS = tuple(RegistrationCreateSchema().fields)
 REQUIRED_COLUMNS = tuple(name for name, field in RegistrationCreateSchema().fields.items()
                          if field.required)
 OPTIONAL_COLUMNS = tuple(name for name in COLUMNS if name not in REQUIRED_COLUMNS)
-MAX_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a file the operator accepts (DELEGATION_MAX_ROWS, DELEGATION_MAX_BYTES,
+    checked at start by coord.settings). A file over either is refused whole, without
+    reading it further."""
+
+    max_rows: int = 100_000
+    max_bytes: int = 32 * 2 ** 20
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(max_rows=int(config.get("DELEGATION_MAX_ROWS", cls.max_rows)),
+                   max_bytes=int(config.get("DELEGATION_MAX_BYTES", cls.max_bytes)))
+
+    def read_body(self, stream):
+        """The request body, refused at one byte over the limit (the rest is not read)."""
+        raw = stream.read(self.max_bytes + 1)
+        if len(raw) > self.max_bytes:
+            raise Invalid(f"The file is over the limit of {self.max_bytes} bytes; split the "
+                          "delegation into several files.", code="file_too_large")
+        return raw
 
 
 def row_label(number):
     return f"row {number}"
 
 
-def read_rows(raw):
+def read_rows(raw, limits=Limits()):
     """The file's participant rows as ([(row number, {column: cell})], {row label: errors}).
 
     Empty cells are left out, so a missing required value reads "Missing data" and an
@@ -35,6 +58,9 @@ def read_rows(raw):
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
+            if len(rows) + len(errors) == limits.max_rows:
+                raise Invalid(f"Send at most {limits.max_rows} participants per file.",
+                              code="too_many_rows")
             if len(cells) != len(header):
                 errors[row_label(number)] = {"_row": [
                     f"Has {len(cells)} cells; the header has {len(header)}."]}
@@ -46,8 +72,6 @@ def read_rows(raw):
     if not rows and not errors:
         raise Invalid("The file has no participant rows below its header.",
                       code="empty_csv")
-    if len(rows) + len(errors) > MAX_ROWS:
-        raise Invalid(f"Send at most {MAX_ROWS} participants per file.", code="too_many_rows")
     return rows, errors
 
 

@@ -1,5 +1,6 @@
 """Registration rules, as plain Python (no nameko, no database): unit-testable in ms."""
-from coord.errors import Conflict, Invalid
+from coord import vocabulary
+from coord.errors import Conflict, Forbidden, Invalid
 from coord.lifecycle import follow
 
 NOMINATED, CONFIRMED, REJECTED, WITHDRAWN, CHECKED_IN = (
@@ -245,3 +246,63 @@ INFORMATION_KIND = "information"
 
 def is_information_note(kind, symbol, symbol_prefix):
     return kind == INFORMATION_KIND and symbol == f"{symbol_prefix}/INF/1"
+
+
+# Organisations that are data: Party focal points and observer organisations nominate
+# their own people; `mc` still confirms.
+
+def check_organisation(code, kind, country, standing):
+    """A new organisation's code fits its kind (400 otherwise): a Party's focal point is
+    `party-<its ISO3>`, and only a Party's code starts with `party-`; `standing`: the
+    codes of the tokens file, which are not for the taking (409)."""
+    if kind == vocabulary.PARTY:
+        if not country:
+            raise Invalid("A Party's focal point names its country.",
+                          fields={"country": ["Required for a Party."]})
+        if code != party_code(country):
+            raise Invalid(f"A Party's focal point has the code {party_code(country)}.",
+                          fields={"code": [f"Use {party_code(country)}."]})
+    elif code.startswith("party-"):
+        raise Invalid("Codes party-<ISO3> are for Parties' focal points.",
+                      fields={"code": ["Reserved for Parties."]})
+    elif country:
+        raise Invalid("Only a Party's focal point has a country.",
+                      fields={"country": ["Only for kind party."]})
+    if code in standing:
+        raise Conflict(f"{code} is a standing partner of the tokens file.", code="duplicate",
+                       fields={"code": ["Already used."]})
+
+
+MAX_LETTER_BYTES = 10 * 1024 * 1024
+
+
+def check_nomination_letter(content):
+    """A nomination letter is a PDF of at most MAX_LETTER_BYTES (400 otherwise)."""
+    if not content.startswith(b"%PDF-"):
+        raise Invalid("Send the nomination letter as a PDF file.", code="not_a_pdf")
+    if len(content) > MAX_LETTER_BYTES:
+        raise Invalid(f"The letter is over the limit of {MAX_LETTER_BYTES} bytes.",
+                      code="file_too_large")
+
+
+def check_acts_for_country(organisation, country):
+    """A Party's focal point acts for its own country only (403)."""
+    if organisation.kind != vocabulary.PARTY or organisation.country != country:
+        raise Forbidden(f"{organisation.code} acts for its own country only.")
+
+
+def check_nominee(organisation, *, country, category, organisation_name):
+    """Whom a focal point or an observer organisation may nominate, withdraw or present
+    credentials for (403 otherwise): a Party its own country's delegation, an observer
+    organisation its own representatives."""
+    if organisation.kind == vocabulary.PARTY:
+        if country != organisation.country or category != PARTY:
+            raise Forbidden(f"{organisation.code} acts for the delegation of "
+                            f"{organisation.country} only (category party).")
+    elif organisation.kind == vocabulary.OBSERVER:
+        if (category not in OBSERVER_KINDS
+                or organisation_key(organisation_name) != organisation_key(organisation.name)):
+            raise Forbidden(f"{organisation.code} acts for its own representatives only "
+                            f"(organisation {organisation.name!r}, category igo or ngo).")
+    else:
+        raise Forbidden(f"{organisation.code} does not nominate participants.")

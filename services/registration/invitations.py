@@ -209,9 +209,9 @@ def register(uow, caller, meeting_id, data):
     return registration
 
 
-def register_delegation(uow, caller, meeting_id, raw_csv):
+def register_delegation(uow, caller, meeting_id, raw_csv, limits):
     """A delegation's CSV (usecases.register_delegation), checked against invitations."""
-    batch = usecases.register_delegation(uow, caller, meeting_id, raw_csv)
+    batch = usecases.register_delegation(uow, caller, meeting_id, raw_csv, limits)
     _note_nominations(uow, caller, batch["items"])
     return batch
 

@@ -1,10 +1,13 @@
 """Registration's tables. The outbox and inbox live in the same database (coord.db)."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from coord import corrections
+from coord import corrections, scope
+from coord.auth import add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 from coord.mail import AddressConfirmedByCode, add_mail_table
 
@@ -14,8 +17,10 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
 MAIL_OUTBOX = add_mail_table(Base.metadata)
 CORRECTIONS = corrections.history_table(Base.metadata)
+PARTIES = scope.add_parties_table(Base.metadata)  # who reads what (coord.scope)
 
 
 class Meeting(corrections.Correctable, Base):
@@ -43,6 +48,8 @@ class Registration(corrections.Correctable, Base):
     __table_args__ = (
         Index("uq_registration_email", "meeting_id", "email", unique=True),
         Index("uq_registration_number", "meeting_id", "number", unique=True),
+        # A meeting's list pages in id order (usecases._page_by_id).
+        Index("ix_registrations_meeting_id_id", "meeting_id", "id"),
         # At most one funded participant per country per meeting, held by the database
         # itself so two racing confirmations cannot both win. A withdrawn participant
         # keeps `funded` (travel cancels the case) but frees the country's place.
@@ -51,7 +58,7 @@ class Registration(corrections.Correctable, Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"))
     number: Mapped[int] = mapped_column(Integer)  # 42 in the reference COP-2/REG/0042
     given_name: Mapped[str] = mapped_column(String(120))
     family_name: Mapped[str] = mapped_column(String(120))
@@ -67,7 +74,7 @@ class Registration(corrections.Correctable, Base):
     funded: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
-    # Personal data for visas: read only by mc (usecases.check_personal_data_reader).
+    # Personal data for visas: read by mc and the offices that book the participant's travel (usecases.personal_data).
     title: Mapped[str | None] = mapped_column(String(60))
     function: Mapped[str | None] = mapped_column(String(300))
     nationality: Mapped[str | None] = mapped_column(String(3))
@@ -220,3 +227,36 @@ class InformationNote(Base):
     title: Mapped[str] = mapped_column(String(500))
     languages: Mapped[list] = mapped_column(JSON)
     published_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Organisation(Base):
+    """An organisation that is data rather than a line of the tokens file: a Party's
+    focal point (`party-<ISO3>`), an observer organisation or a new partner. Its tokens
+    are rows of `organisation_tokens` (coord.auth)."""
+
+    __tablename__ = "organisations"
+
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(3))
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NominationLetter(Base):
+    """The letter (PDF) by which a Party nominates its delegation to a meeting, as its
+    focal point or mc uploaded it; one per country and meeting, the latest upload."""
+
+    __tablename__ = "nomination_letters"
+    __table_args__ = (
+        Index("uq_nomination_letter", "meeting_id", "country", unique=True),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"))
+    country: Mapped[str] = mapped_column(String(3))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(60))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)

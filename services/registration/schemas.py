@@ -6,7 +6,9 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate, val
 from coord import public
 from coord.corrections import patch_schema
 from coord.http import PageQuery, page_of
-from coord.vocabulary import LANGUAGES, REGIONS
+from coord.vocabulary import (
+    LANGUAGES, ORGANISATION_CODE, ORGANISATION_CODE_LENGTH, ORGANISATION_KINDS, REGIONS,
+)
 from services.registration import domain
 from services.registration.domain import CATEGORIES, MEETING_KINDS, STATUSES
 
@@ -514,3 +516,45 @@ class FocalPointAddressSchema(Schema):
     status = one_of(("pending", "confirmed"), required=True)
     created_at = fields.AwareDateTime(required=True)
     confirmed_at = fields.AwareDateTime(allow_none=True)
+
+
+# Organisations and their tokens
+
+class OrganisationCreateSchema(Schema):
+    code = fields.String(required=True, validate=[
+        validate.Regexp(ORGANISATION_CODE, error="Lower-case words joined by hyphens "
+                        "(ozone-secretariat), or party-<ISO3> for a Party (party-ZMB)."),
+        validate.Length(max=ORGANISATION_CODE_LENGTH)])
+    kind = one_of(ORGANISATION_KINDS, required=True)
+    name = text(300, required=True)
+    country = fields.String(validate=COUNTRY, metadata={
+        "description": "For a Party's focal point (kind party): its ISO3 country."})
+
+
+class OrganisationSchema(OrganisationCreateSchema):
+    country = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class TokenIssuedSchema(Schema):
+    id = fields.String(required=True)
+    token = fields.String(required=True, metadata={
+        "description": "Shown this once; the services keep only its SHA-256 digest."})
+    created_at = fields.DateTime(required=True)
+
+
+class TokenSchema(Schema):
+    id = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    last_used_at = fields.DateTime(allow_none=True, metadata={
+        "description": "Its latest use on registration, to within a minute."})
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class NominationLetterSchema(Schema):
+    id = fields.String(required=True)
+    meeting_id = fields.String(required=True)
+    country = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_by = fields.String(required=True)
+    uploaded_at = fields.DateTime(required=True)

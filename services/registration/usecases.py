@@ -2,6 +2,7 @@
 
 Entrypoints call these; tests can too, with a unit of work on a scratch database.
 """
+import hashlib
 import logging
 import uuid
 from datetime import date
@@ -11,7 +12,7 @@ from marshmallow import ValidationError
 from sqlalchemy import extract, func, select
 from sqlalchemy.exc import IntegrityError
 
-from coord import corrections, waiting
+from coord import corrections, scope, waiting
 from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
@@ -20,13 +21,13 @@ from coord.mail import queue_mail
 from coord.http import decode_cursor, keyset_slice, page
 from coord.vocabulary import ORGANISER
 from coord.waiting import Wait
-from services.registration import badges, delegation_csv, domain
+from services.registration import badges, delegation_csv, domain, organisations
 from services.registration.countries import country
 from services.registration.letters import LetterFacts, render_letter, translated
 from services.registration.letters.typesetting import check_printable
 from services.registration.models import (
-    CORRECTIONS, MAIL_OUTBOX, AdmittedObserver, Credentials, Meeting, ObserverRequest,
-    Registration, SideEvent,
+    CORRECTIONS, MAIL_OUTBOX, PARTIES, AdmittedObserver, Credentials, Meeting,
+    NominationLetter, ObserverRequest, Registration, SideEvent,
 )
 from services.registration.schemas import RegistrationCreateSchema
 
@@ -63,6 +64,32 @@ def meeting_by_code(uow, code):
 
 def get_registration(uow, registration_id):
     return _get(uow.session, Registration, registration_id, "registration")
+
+
+# Who reads a participant (coord.scope): mc; the organisation that nominated them; their
+# country's focal point (party-<ISO3>); the desk that registered them on site.
+
+def read_registration(uow, caller, registration_id):
+    """A registration `caller` may read; 404, as for none, when it may not."""
+    registration = uow.session.get(Registration, registration_id)
+    if registration is not None and registration.country == scope.focal_point_country(
+            caller):
+        return registration
+    return scope.readable(uow.session, PARTIES, caller, "registration", registration,
+                          f"No registration with id {registration_id}.")
+
+
+def _readable(statement, caller, registration_id=Registration.id,
+              country_column=Registration.country):
+    """`statement` cut to the participants `caller` reads (`read_registration`), in SQL."""
+    focal_country = scope.focal_point_country(caller)
+    own_country = (country_column == focal_country,) if focal_country else ()
+    return scope.scoped(statement, caller, PARTIES, "registration", registration_id,
+                        *own_country)
+
+
+def _becomes_party(uow, registration, organisation):
+    scope.become_parties(uow.session, PARTIES, "registration", registration.id, organisation)
 
 
 def _flush_or_conflict(uow, message, code="duplicate"):
@@ -115,13 +142,26 @@ def _check_meeting_printable(title, city, translations):
 
 
 def _meeting_event(event_type, meeting, caller, **extra):
-    return Event(
-        event_type, "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
-        data={"code": meeting.code, "title": meeting.title, "kind": meeting.kind,
-              "city": meeting.city, "country": meeting.country,
-              "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
-              "symbol_prefix": meeting.symbol_prefix, "translations": meeting.translations,
-              "waiting": None, **extra})
+    return Event(event_type, "meeting", meeting.id, actor=caller, meeting_id=meeting.id,
+                 data={**_meeting_data(meeting), **extra})
+
+
+def _meeting_data(meeting):
+    """What `meeting_scheduled` says of a meeting, and `meeting_snapshot` answers."""
+    return {"code": meeting.code, "title": meeting.title, "kind": meeting.kind,
+            "city": meeting.city, "country": meeting.country,
+            "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
+            "symbol_prefix": meeting.symbol_prefix, "translations": meeting.translations,
+            "waiting": None}
+
+
+def meeting_snapshot(uow, meeting_id):
+    """A meeting as its `meeting_scheduled` envelope names it (`subject`, `data`), for a
+    service asking over RPC before that event reaches it (coord.rpc); None when unknown."""
+    meeting = uow.session.get(Meeting, str(meeting_id))
+    if meeting is None:
+        return None
+    return {"subject": {"kind": "meeting", "id": meeting.id}, "data": _meeting_data(meeting)}
 
 
 # Corrections (coord.corrections): what may change, and what follows.
@@ -187,10 +227,16 @@ def _without_personal_data(changed):
 
 
 def history(uow, kind, subject_id, query):
-    """A meeting's or registration's corrections, oldest first (404 for an unknown one)."""
-    _get(uow.session, {"meeting": Meeting, "registration": Registration}[kind], subject_id,
-         kind)
+    """A meeting's corrections, oldest first (404 for an unknown one)."""
+    get_meeting(uow, subject_id)
     return corrections.history(uow.session, CORRECTIONS, kind, subject_id, query)
+
+
+def registration_history(uow, caller, registration_id, query):
+    """A registration's corrections, for those who read it."""
+    read_registration(uow, caller, registration_id)
+    return corrections.history(uow.session, CORRECTIONS, "registration", registration_id,
+                               query)
 
 
 def list_meetings(uow, query):
@@ -208,21 +254,24 @@ def register(uow, caller, meeting_id, data):
     meeting = _locked_meeting(uow, meeting_id)
     origin = country(data["country"])
     _check_person(data)
+    _check_nominator(uow, caller, meeting, data)
     email = data["email"].lower()
     if _registered_emails(uow, meeting, [email]):
         raise Conflict(f"{email} is already registered for {meeting.code}.",
                        code="duplicate", fields={"email": ["Already registered."]})
     registration = _add_registration(uow, meeting, data, origin, _next_number(uow, meeting))
     _flush_or_conflict(uow, f"{email} is already registered for {meeting.code}.")
+    _becomes_party(uow, registration, caller)  # its nominator
     _emit_registration(uow, "registration_submitted", registration, caller, meeting,
                        owner=ORGANISER)
     return registration
 
 
-def register_delegation(uow, caller, meeting_id, raw_csv):
-    """A delegation's nominations from CSV: every row or none (400 naming each bad row)."""
+def register_delegation(uow, caller, meeting_id, raw_csv, limits):
+    """A delegation's nominations from CSV: every row or none (400 naming each bad row);
+    `limits`: the operator's delegation_csv.Limits."""
     meeting = _locked_meeting(uow, meeting_id)
-    rows, errors = delegation_csv.read_rows(raw_csv)
+    rows, errors = delegation_csv.read_rows(raw_csv, limits)
     nominations = []
     for number, cells in rows:
         try:
@@ -233,6 +282,8 @@ def register_delegation(uow, caller, meeting_id, raw_csv):
             errors[delegation_csv.row_label(number)] = exc.messages
         except Invalid as exc:
             errors[delegation_csv.row_label(number)] = exc.fields
+    for _, data, _ in nominations:
+        _check_nominator(uow, caller, meeting, data)
     errors.update(_email_clashes(uow, meeting, nominations))
     if errors:
         raise Invalid(f"{len(errors)} row(s) of the file are not valid; nothing was imported.",
@@ -243,6 +294,7 @@ def register_delegation(uow, caller, meeting_id, raw_csv):
                      for offset, (_, data, origin) in enumerate(nominations)]
     _flush_or_conflict(uow, f"Someone in the file was just registered for {meeting.code}.")
     for registration in registrations:
+        _becomes_party(uow, registration, caller)  # its nominator
         _emit_registration(uow, "registration_submitted", registration, caller, meeting,
                            owner=ORGANISER)
     return {"count": len(registrations), "items": registrations}
@@ -262,6 +314,19 @@ def _email_clashes(uow, meeting, nominations):
                 "email": [f"Same email as row {first_row[email]}."]}
         first_row.setdefault(email, number)
     return clashes
+
+
+def _check_nominator(uow, caller, meeting, data):
+    organisations.check_may_act_for(uow, caller, meeting, country=data["country"].upper(),
+                                    category=data["category"],
+                                    organisation_name=data["organisation"])
+
+
+def _check_acts_for(uow, caller, registration):
+    """A focal point or observer organisation acts only on its own people (403)."""
+    organisations.check_may_act_for(
+        uow, caller, registration.meeting, country=registration.country,
+        category=registration.category, organisation_name=registration.organisation)
 
 
 def _registered_emails(uow, meeting, emails):
@@ -365,6 +430,7 @@ def reject(uow, caller, registration_id):
 def withdraw(uow, caller, registration_id):
     """Withdraw a nominee or participant; a funded one frees the country's funded place."""
     registration = _locked(uow, Registration, registration_id, "registration")
+    _check_acts_for(uow, caller, registration)
     return _move(uow, caller, registration,
                  domain.next_status(registration.status, "withdraw"), "registration_withdrawn")
 
@@ -374,6 +440,7 @@ def check_in(uow, caller, registration_id):
     registration = _locked(uow, Registration, registration_id, "registration")
     new_status = domain.next_status(registration.status, "check-in")
     registration.checked_in_by, registration.checked_in_at = caller, utcnow()
+    _becomes_party(uow, registration, caller)  # the desk that registered them on site
     return _move(uow, caller, registration, new_status, "participant_checked_in")
 
 
@@ -406,25 +473,31 @@ def _emit_registration(uow, event_type, registration, caller, meeting, *, owner,
               "waiting": _waiting(owner, domain.ACTIONS["registration"]), **extra}))
 
 
-def list_registrations(uow, meeting_id, query):
+def list_registrations(uow, caller, meeting_id, query):
+    """The meeting's registrations `caller` reads, filtered."""
     get_meeting(uow, meeting_id)
-    statement = _filtered(select(Registration).where(Registration.meeting_id == meeting_id),
-                          Registration, query, "status", "country", "category", "priority")
+    statement = _filtered(_readable(select(Registration).where(
+        Registration.meeting_id == meeting_id), caller),
+        Registration, query, "status", "country", "category", "priority")
     return _page_by_id(uow, statement, Registration, query)
 
 
-def participants(uow, meeting_id, today=None):
-    """The list of participants (confirmed and checked in), grouped for publication:
-    provisional until the meeting has ended, final after."""
+PARTICIPANT_COLUMNS = (Registration.id, Registration.title, Registration.given_name,
+                       Registration.family_name, Registration.organisation,
+                       Registration.status, Registration.category, Registration.country)
+
+
+def participants(uow, caller, meeting_id, today=None):
+    """The list of participants (confirmed and checked in) `caller` reads, grouped for
+    publication: provisional until the meeting has ended, final after."""
     meeting = get_meeting(uow, meeting_id)
+    # Only the listed columns, as plain rows: no ORM object (nor its joined meeting) per
+    # person, which for a 100,000-participant meeting cost seconds and hundreds of MB.
     people = [
-        {"id": r.id, "title": r.title, "given_name": r.given_name,
-         "family_name": r.family_name, "organisation": r.organisation, "status": r.status,
-         "category": r.category, "country": r.country,
-         "country_name": country(r.country).un_name}
-        for r in uow.session.scalars(select(Registration).where(
+        {**person, "country_name": country(person["country"]).un_name}
+        for person in uow.session.execute(_readable(select(*PARTICIPANT_COLUMNS).where(
             Registration.meeting_id == meeting.id,
-            Registration.status.in_(domain.PARTICIPATING)).execution_options(yield_per=500))]
+            Registration.status.in_(domain.PARTICIPATING)), caller)).mappings()]
     return {"meeting_id": meeting.id, "meeting_code": meeting.code,
             "meeting_title": meeting.title, "city": meeting.city,
             "translations": meeting.translations or {},
@@ -456,6 +529,12 @@ def letter_facts(uow, registration_id, kind):
         passport_number=registration.passport_number,
         passport_expires_on=registration.passport_expires_on,
         date_of_birth=registration.date_of_birth)
+
+
+def readable_letter_facts(uow, caller, registration_id, kind):
+    """`letter_facts` for those who read the registration."""
+    read_registration(uow, caller, registration_id)
+    return letter_facts(uow, registration_id, kind)
 
 
 def mail_attachment(session, spec):
@@ -500,30 +579,89 @@ def scan_badge(uow, meeting_id, code):
 
 
 def personal_data(uow, caller, registration_id):
-    """A participant's visa data, for mc and whoever books their travel only."""
-    registration = get_registration(uow, registration_id)
-    check_personal_data_reader(caller, registration)
+    """A participant's visa data, for mc and whoever books their travel or pays their DSA
+    only: 404 to those who may not read the participant at all, 403 to the others who
+    may (a nominator, the desk that checked them in)."""
+    registration = read_registration(uow, caller, registration_id)
+    if not scope.is_party(uow.session, PARTIES, caller, TRAVEL_BOOKING, registration.id):
+        raise Forbidden("Only the organiser and the offices that book this participant's "
+                        "travel or pay their DSA read their personal data.")
     return registration
 
 
-def check_personal_data_reader(caller, registration):
-    """The one rule on who reads a participant's passport and birth data. The organiser
-    does; the office that books their travel should too, once registration learns who
-    that is (travel decides it): consuming travel's events here would make registration
-    wait for the broker at start-up, which its /health must not."""
-    if caller != ORGANISER:
-        raise Forbidden("Only the organiser may read a participant's personal data.")
+# The subject "who books a participant's travel or pays their DSA", keyed by registration
+# id, in the parties table: travel decides it and says so in its events.
+TRAVEL_BOOKING = "travel_booking"
+
+
+def record_travel_owners(uow, envelope):
+    """Travel routed a participant's case (`travel_case_opened`, `travel_case_rerouted`):
+    its travel and DSA owners read the participant from now on, personal data included,
+    and the owners before a re-routing keep reading ("now or before", coord.scope)."""
+    if not uow.first_delivery(envelope["event_id"]):
+        return
+    data = envelope["data"]
+    owners = (data.get("travel_owner"), data.get("dsa_owner"))
+    for subject_type in ("registration", TRAVEL_BOOKING):
+        scope.become_parties(uow.session, PARTIES, subject_type, data["registration_id"],
+                             *owners)
+
+
+# Nomination letters
+
+def upload_nomination_letter(uow, caller, meeting_id, country_code, content):
+    """Keep a Party's nomination letter for a meeting (mc, or that Party's focal point); a
+    new upload replaces the last (`nomination_letter_received`)."""
+    meeting = get_meeting(uow, meeting_id)
+    origin = country(country_code)
+    organisations.check_may_act_for_country(uow, caller, origin.alpha3)
+    domain.check_nomination_letter(content)
+    letter = uow.session.scalar(select(NominationLetter).where(
+        NominationLetter.meeting_id == meeting.id, NominationLetter.country == origin.alpha3)
+        .with_for_update())
+    if letter is None:
+        letter = NominationLetter(id=str(uuid.uuid4()), meeting_id=meeting.id,
+                                  country=origin.alpha3)
+        uow.session.add(letter)
+    letter.content, letter.sha256 = content, hashlib.sha256(content).hexdigest()
+    letter.uploaded_by, letter.uploaded_at = caller, utcnow()
+    _flush_or_conflict(uow, f"A letter for {origin.alpha3} was just uploaded; try again.")
+    uow.emit(Event(
+        "nomination_letter_received", "nomination_letter", letter.id, actor=caller,
+        owner=None, meeting_id=meeting.id,
+        data={"meeting_code": meeting.code, "country": letter.country,
+              "sha256": letter.sha256, "size": len(content), "waiting": None}))
+    return letter
+
+
+def nomination_letter(uow, caller, meeting_id, country_code):
+    """The letter as uploaded (mc, or that Party's focal point); 404 when there is none."""
+    meeting = get_meeting(uow, meeting_id)
+    organisations.check_may_act_for_country(uow, caller, country_code.upper())
+    letter = uow.session.scalar(select(NominationLetter).where(
+        NominationLetter.meeting_id == meeting.id,
+        NominationLetter.country == country_code.upper()))
+    if letter is None:
+        raise NotFound(f"No nomination letter of {country_code.upper()} for {meeting.code}.")
+    return letter
 
 
 # Credentials
 
-def get_credentials(uow, credentials_id):
-    return _get(uow.session, Credentials, credentials_id, "credentials")
+def get_credentials(uow, caller, credentials_id):
+    """Credentials, for those who read their holder's registration."""
+    credentials = _get(uow.session, Credentials, credentials_id, "credentials")
+    try:
+        read_registration(uow, caller, credentials.registration_id)
+    except NotFound:
+        raise NotFound(f"No credentials with id {credentials_id}.") from None
+    return credentials
 
 
 def submit_credentials(uow, caller, registration_id, data):
     """Record the credentials a Party's representative presented, for examination."""
     registration = _locked(uow, Registration, registration_id, "registration")
+    _check_acts_for(uow, caller, registration)
     domain.check_credentials_holder(category=registration.category,
                                     status=registration.status)
     outstanding = uow.session.scalar(select(Credentials.status).where(
@@ -566,19 +704,22 @@ def _emit_credentials(uow, event_type, credentials, caller, *, owner):
               "waiting": _waiting(owner, domain.ACTIONS["credentials"])}))
 
 
-def list_credentials(uow, meeting_id, query):
+def list_credentials(uow, caller, meeting_id, query):
     get_meeting(uow, meeting_id)
-    statement = _filtered(select(Credentials).where(Credentials.meeting_id == meeting_id),
-                          Credentials, query, "status", "country")
+    statement = _filtered(_readable(
+        select(Credentials).where(Credentials.meeting_id == meeting_id), caller,
+        Credentials.registration_id, Credentials.country),
+        Credentials, query, "status", "country")
     return _page_by_id(uow, statement, Credentials, query)
 
 
-def credentials_report(uow, meeting_id):
-    """Every Party with a representative expected, and how its credentials stand."""
+def credentials_report(uow, caller, meeting_id):
+    """Every Party with a representative expected (of those `caller` reads), and how its
+    credentials stand."""
     meeting = get_meeting(uow, meeting_id)
-    representatives = uow.session.scalars(select(Registration).where(
+    representatives = uow.session.scalars(_readable(select(Registration).where(
         Registration.meeting_id == meeting.id, Registration.category == domain.PARTY,
-        Registration.status.in_((domain.NOMINATED,) + domain.PARTICIPATING))).all()
+        Registration.status.in_((domain.NOMINATED,) + domain.PARTICIPATING)), caller)).all()
     latest = {}  # registration id -> its latest credentials
     for credentials in uow.session.scalars(select(Credentials).where(
             Credentials.meeting_id == meeting.id).order_by(Credentials.created_at)):

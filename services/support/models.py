@@ -10,7 +10,8 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from coord import corrections
+from coord import corrections, scope
+from coord.auth import add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 from services.support import domain
 from coord.money import Money
@@ -39,7 +40,9 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
 CORRECTIONS = corrections.history_table(Base.metadata)
+PARTIES = scope.add_parties_table(Base.metadata)  # who reads what (coord.scope)
 
 
 class Meeting(Base):

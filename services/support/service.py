@@ -7,11 +7,12 @@ tickets and DSA payments too. Every state change is published through the outbox
 """
 from werkzeug.wrappers import Response
 
-from coord.auth import require
+from coord import auth
 from coord.events import subscribe
 from coord.corrections import CorrectionPage
 from coord.http import PageQuery, api, page_of
 from coord.outbox import Database
+from coord.rpc import RegistrationMeetings
 from coord.service import ServiceBase
 from services.support import reports, usecases
 from services.support.models import Base
@@ -27,21 +28,24 @@ REQUEST = "/support-requests/<request_id>"
 class SupportService(ServiceBase):
     name = "support"
     db = Database(Base.metadata)
+    meetings = RegistrationMeetings(known=usecases.meeting_known, keep=usecases.keep_meeting)
 
     @subscribe("registration")
     def on_registration_event(self, envelope):
         with self.db.unit_of_work() as uow:
-            usecases.record_registration_event(uow, envelope)
+            if not auth.hear(uow.session, envelope):
+                usecases.record_registration_event(uow, envelope)
 
     @subscribe("travel")
     def on_travel_event(self, envelope):
         with self.db.unit_of_work() as uow:
             usecases.record_travel_event(uow, envelope)
 
-    @api("POST", "/agreements", body=AgreementCreateSchema, returns=AgreementSchema, status=201)
+    @api("POST", "/agreements", body=AgreementCreateSchema, returns=AgreementSchema, status=201,
+         allowed=(), action="record support agreements")
     def record_agreement(self, request, caller, body):
         """Record who provides a category of support at a meeting, on which basis (mc)."""
-        require(caller, action="record support agreements")
+        self.meetings.make_known(self.db, body["meeting_id"])
         with self.db.unit_of_work() as uow:
             return usecases.record_agreement(uow, caller, body)
 
@@ -49,19 +53,18 @@ class SupportService(ServiceBase):
     def list_agreements(self, request, caller, query):
         """Agreements, oldest first, by meeting, provider and category."""
         with self.db.unit_of_work() as uow:
-            return usecases.list_agreements(uow, query)
+            return usecases.list_agreements(uow, caller, query)
 
     @api("GET", "/agreements/<agreement_id>", returns=AgreementSchema)
     def get_agreement(self, request, caller, agreement_id):
         """One agreement."""
         with self.db.unit_of_work() as uow:
-            return usecases.get_agreement(uow, agreement_id)
+            return usecases.get_agreement(uow, caller, agreement_id)
 
     @api("PATCH", "/agreements/<agreement_id>", body=AgreementPatchSchema,
-         returns=AgreementSchema)
+         returns=AgreementSchema, allowed=(), action="correct support agreements")
     def correct_agreement(self, request, caller, agreement_id, body):
         """Correct an agreement's regions or basis (mc); If-Match: its etag."""
-        require(caller, action="correct support agreements")
         with self.db.unit_of_work() as uow:
             return usecases.correct_agreement(uow, caller, agreement_id, body,
                                               request.headers.get("If-Match"))
@@ -71,7 +74,7 @@ class SupportService(ServiceBase):
     def agreement_history(self, request, caller, agreement_id, query):
         """The agreement's corrections, oldest first."""
         with self.db.unit_of_work() as uow:
-            return usecases.agreement_history(uow, agreement_id, query)
+            return usecases.agreement_history(uow, caller, agreement_id, query)
 
     @api("POST", "/agreements/<agreement_id>/acknowledge", returns=AgreementSchema)
     def acknowledge_agreement(self, request, caller, agreement_id):
@@ -87,10 +90,10 @@ class SupportService(ServiceBase):
             return usecases.decline_agreement(uow, caller, agreement_id, body["reason"])
 
     @api("POST", "/settlements", body=SettlementCreateSchema, returns=SettlementSchema,
-         status=201)
+         status=201, allowed=(), action="record settlements")
     def record_settlement(self, request, caller, body):
         """Record a payment to a provider for a meeting (mc); it pays down what is owed."""
-        require(caller, action="record settlements")
+        self.meetings.make_known(self.db, body["meeting_id"])
         with self.db.unit_of_work() as uow:
             return usecases.record_settlement(uow, caller, body)
 
@@ -98,13 +101,13 @@ class SupportService(ServiceBase):
     def list_settlements(self, request, caller, query):
         """Settlements, oldest first, by meeting and provider."""
         with self.db.unit_of_work() as uow:
-            return usecases.list_settlements(uow, query)
+            return usecases.list_settlements(uow, caller, query)
 
     @api("POST", "/support-requests", body=SupportRequestCreateSchema,
-         returns=SupportRequestSchema, status=201)
+         returns=SupportRequestSchema, status=201, allowed=(), action="request support")
     def request_support(self, request, caller, body):
         """Ask a provider for an item of support under its agreement (mc)."""
-        require(caller, action="request support")
+        self.meetings.make_known(self.db, body["meeting_id"])
         with self.db.unit_of_work() as uow:
             return usecases.request_support(uow, caller, body)
 
@@ -113,13 +116,13 @@ class SupportService(ServiceBase):
     def list_support_requests(self, request, caller, query):
         """What waits on a partner: requests oldest first, by provider, status, meeting."""
         with self.db.unit_of_work() as uow:
-            return usecases.list_support_requests(uow, query)
+            return usecases.list_support_requests(uow, caller, query)
 
     @api("GET", REQUEST, returns=SupportRequestSchema)
     def get_support_request(self, request, caller, request_id):
         """One support request."""
         with self.db.unit_of_work() as uow:
-            return usecases.get_support_request(uow, request_id)
+            return usecases.get_support_request(uow, caller, request_id)
 
     @api("POST", REQUEST + "/accept", returns=SupportRequestSchema)
     def accept(self, request, caller, request_id):
@@ -155,13 +158,13 @@ class SupportService(ServiceBase):
     def ledger(self, request, caller, query):
         """Per provider and basis: requests, travel work, and money per currency."""
         with self.db.unit_of_work() as uow:
-            return usecases.ledger(uow, query["meeting_id"])
+            return usecases.ledger(uow, caller, query["meeting_id"])
 
     @api("GET", "/ledger.csv", query=LedgerQuery, content_types=("text/csv",))
     def ledger_csv(self, request, caller, query):
         """The ledger's money for finance, one row per provider, basis and currency."""
         with self.db.unit_of_work() as uow:
-            document = usecases.ledger(uow, query["meeting_id"])
+            document = usecases.ledger(uow, caller, query["meeting_id"])
         disposition = f'attachment; filename="{reports.csv_filename(document)}"'
         return Response(reports.ledger_csv(document), mimetype="text/csv",
                         headers={"Content-Disposition": disposition})

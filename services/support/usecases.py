@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
 
-from coord import corrections, waiting
+from coord import corrections, scope, waiting
 from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
@@ -15,7 +15,7 @@ from coord.http import keyset_slice, page, utc_timestamp
 from coord.vocabulary import ORGANISER
 from services.support import domain, reports
 from services.support.models import (
-    CORRECTIONS, Agreement, Meeting, RefundDue, Settlement, SupportRequest, TravelCharge,
+    CORRECTIONS, PARTIES, Agreement, Meeting, RefundDue, Settlement, SupportRequest, TravelCharge,
 )
 from coord.money import money_from_event
 
@@ -28,12 +28,21 @@ def record_registration_event(uow, envelope):
     if envelope["type"] not in ("meeting_scheduled", "meeting_updated") or \
             not uow.first_delivery(envelope["event_id"]):
         return
+    keep_meeting(uow, envelope)
+
+
+def keep_meeting(uow, envelope):
+    """Store a meeting as its event (or registration's RPC answer, coord.rpc) names it."""
     data = envelope["data"]
     meeting = uow.session.get(Meeting, envelope["subject"]["id"])
     if meeting is None:
         meeting = Meeting(id=envelope["subject"]["id"], learned_at=utcnow())
         uow.session.add(meeting)
     meeting.code, meeting.title = data["code"], data.get("title") or data["code"]
+
+
+def meeting_known(uow, meeting_id):
+    return uow.session.get(Meeting, meeting_id) is not None
 
 
 def _meeting_named_in_body(uow, meeting_id, lock=False):
@@ -60,6 +69,7 @@ def record_agreement(uow, caller, data):
                           status=domain.initial_agreement_status(data["basis"]), **data)
     uow.session.add(agreement)
     uow.session.flush()
+    _becomes_party(uow, "agreement", agreement)
     uow.emit(_agreement_event("agreement_recorded", agreement, caller, meeting))
     return agreement
 
@@ -133,23 +143,23 @@ def correct_agreement(uow, caller, agreement_id, changes, if_match):
     return agreement
 
 
-def agreement_history(uow, agreement_id, query):
-    _get(uow, Agreement, agreement_id, "agreement")
+def agreement_history(uow, caller, agreement_id, query):
+    get_agreement(uow, caller, agreement_id)
     return corrections.history(uow.session, CORRECTIONS, "agreement", agreement_id, query)
 
 
-def get_agreement(uow, agreement_id):
-    return _get(uow, Agreement, agreement_id, "agreement")
+def get_agreement(uow, caller, agreement_id):
+    return _readable(uow, caller, Agreement, agreement_id, "agreement")
 
 
-def list_agreements(uow, query):
+def list_agreements(uow, caller, query):
     """Oldest first; `owner`: those waiting on that organisation's answer."""
     extra = []
     if query.get("owner"):
         extra.append(and_(Agreement.provider == query["owner"],
                           Agreement.status == domain.RECORDED))
-    return _page_by_creation(uow, Agreement, query, ("meeting_id", "provider", "category"),
-                             extra)
+    return _page_by_creation(uow, caller, Agreement, query,
+                             ("meeting_id", "provider", "category"), extra)
 
 
 # Support requests
@@ -166,15 +176,16 @@ def request_support(uow, caller, data):
         status=domain.REQUESTED, requested_by=caller, created_at=now, updated_at=now, **data)
     uow.session.add(support_request)
     uow.session.flush()
+    _becomes_party(uow, "support_request", support_request)
     uow.emit(_support_event(support_request, caller, meeting))
     return support_request
 
 
-def get_support_request(uow, request_id):
-    return _get(uow, SupportRequest, request_id, "support request")
+def get_support_request(uow, caller, request_id):
+    return _readable(uow, caller, SupportRequest, request_id, "support_request")
 
 
-def list_support_requests(uow, query):
+def list_support_requests(uow, caller, query):
     """Oldest first, so a partner's queue reads in the order the work arrived; `owner`
     keeps those waiting on that organisation now (`domain.next_owner` as SQL)."""
     extra = []
@@ -185,7 +196,7 @@ def list_support_requests(uow, query):
             and_(provider, SupportRequest.status == domain.DELIVERED,
                  SupportRequest.basis == domain.REIMBURSEMENT),
             and_(SupportRequest.status == domain.INVOICED, owner == ORGANISER)))
-    return _page_by_creation(uow, SupportRequest, query,
+    return _page_by_creation(uow, caller, SupportRequest, query,
                              ("provider", "status", "meeting_id", "category"), extra)
 
 
@@ -325,6 +336,7 @@ def record_settlement(uow, caller, data):
         recorded_by=caller, recorded_at=utcnow())
     uow.session.add(settlement)
     uow.session.flush()
+    _becomes_party(uow, "settlement", settlement)
     uow.emit(Event("settlement_recorded", "settlement", settlement.id, actor=caller,
                    meeting_id=meeting.id, data={
                        "provider": settlement.provider, "amount": settlement.money.as_json(),
@@ -374,19 +386,21 @@ def _refunded(refunds, charge):
     return refund.refund_amount if refund and refund.refund_amount is not None else 0
 
 
-def list_settlements(uow, query):
-    return _page_by_creation(uow, Settlement, query, ("meeting_id", "provider"),
+def list_settlements(uow, caller, query):
+    return _page_by_creation(uow, caller, Settlement, query, ("meeting_id", "provider"),
                              created=Settlement.recorded_at)
 
 
 # The ledger
 
-def ledger(uow, meeting_id):
+def ledger(uow, caller, meeting_id):
+    """The meeting's ledger; a provider reads its own lines only (coord.scope)."""
     meeting = uow.session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting with id {meeting_id} is known to support.")
-
-    return reports.ledger_document(meeting, _ledger_lines(uow, meeting_id))
+    lines = [line for line in _ledger_lines(uow, meeting_id)
+             if scope.reads_everything(caller) or line.provider == caller]
+    return reports.ledger_document(meeting, lines)
 
 
 def _ledger_lines(uow, meeting_id):
@@ -401,6 +415,10 @@ def _ledger_lines(uow, meeting_id):
 
 # Shared helpers
 
+SUBJECT_TYPES = {Agreement: "agreement", SupportRequest: "support_request",
+                 Settlement: "settlement"}
+
+
 def _get(uow, model, id_, name, lock=False):
     found = (uow.locked if lock else uow.session.get)(model, id_)
     if found is None:
@@ -408,11 +426,24 @@ def _get(uow, model, id_, name, lock=False):
     return found
 
 
-def _page_by_creation(uow, model, query, filters, conditions=(), created=None):
-    """A page of `model` rows oldest first, filtered by equality on `filters` and by
-    `conditions`; `created`: the column that orders them (default created_at)."""
+def _becomes_party(uow, subject_type, subject):
+    """Its provider reads it from now on (coord.scope)."""
+    scope.become_parties(uow.session, PARTIES, subject_type, subject.id, subject.provider)
+
+
+def _readable(uow, caller, model, id_, subject_type):
+    return scope.readable(uow.session, PARTIES, caller, subject_type,
+                          uow.session.get(model, id_),
+                          f"No {subject_type.replace('_', ' ')} with id {id_}.")
+
+
+def _page_by_creation(uow, caller, model, query, filters, conditions=(), created=None):
+    """A page of the `model` rows `caller` may read, oldest first, filtered by equality on
+    `filters` and by `conditions`; `created`: the column that orders them (default
+    created_at)."""
     created = model.created_at if created is None else created
-    statement = select(model).where(*conditions)
+    statement = scope.scoped(select(model).where(*conditions), caller, PARTIES,
+                             SUBJECT_TYPES[model], model.id)
     for column in filters:
         if query.get(column):
             statement = statement.where(getattr(model, column) == query[column])

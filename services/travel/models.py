@@ -10,6 +10,8 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from coord import scope
+from coord.auth import add_token_table
 from coord.db import UtcDateTime, add_messaging_tables
 from services.travel import domain
 
@@ -19,6 +21,8 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+TOKENS = add_token_table(Base.metadata)
+PARTIES = scope.add_parties_table(Base.metadata)  # who reads what (coord.scope)
 
 
 class DecimalText(TypeDecorator):

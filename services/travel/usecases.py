@@ -18,7 +18,7 @@ from decimal import Decimal
 from marshmallow import ValidationError
 from sqlalchemy import and_, not_, or_, select
 
-from coord import waiting
+from coord import scope, waiting
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Forbidden, NotFound
@@ -26,7 +26,7 @@ from coord.http import cursor_position, keyset_slice, page, utc_timestamp
 from coord.vocabulary import ORGANISER
 from services.travel import domain
 from services.travel.models import (
-    Agreement, DsaPayment, DsaRate, Meeting, Ticket, TravelCase, Withdrawal,
+    PARTIES, Agreement, DsaPayment, DsaRate, Meeting, Ticket, TravelCase, Withdrawal,
 )
 from services.travel.schemas import AgreementData, MeetingScheduledData, RegistrationData
 
@@ -450,16 +450,21 @@ class CaseOnDay:
         return self.meeting.starts_on if self.meeting else None
 
 
-def get_case(uow, case_id, today):
-    case = _case(uow, case_id)
+def get_case(uow, caller, case_id, today):
+    case = scope.readable(uow.session, PARTIES, caller, "travel_case",
+                          uow.session.get(TravelCase, case_id),
+                          f"No travel case with id {case_id}.")
     return CaseOnDay(case, uow.session.get(Meeting, case.meeting_id), today)
 
 
-def list_cases(uow, query, today):
-    """Cases oldest first, filtered; `owner` keeps the cases where that organisation still
-    has work to do, `overdue` those still without a ticket past their deadline."""
-    statement = (select(TravelCase, Meeting)
-                 .join(Meeting, Meeting.id == TravelCase.meeting_id, isouter=True))
+def list_cases(uow, caller, query, today):
+    """The cases `caller` may read, oldest first, filtered; `owner` keeps the cases where
+    that organisation still has work to do, `overdue` those still without a ticket past
+    their deadline."""
+    statement = scope.scoped(
+        select(TravelCase, Meeting).join(Meeting, Meeting.id == TravelCase.meeting_id,
+                                         isouter=True),
+        caller, PARTIES, "travel_case", TravelCase.id)
     for column in ("meeting_id", "registration_id", "region", "status"):
         if query.get(column):
             statement = statement.where(getattr(TravelCase, column) == query[column])
@@ -514,6 +519,9 @@ def _emit_case(uow, event_type, case, *, actor, today, meeting, **extra):
     its meeting was scheduled or moved, past the deadline), say so at once as well
     (`travel_case_overdue`), rather than at the next daily check."""
     was_late = case.overdue_stated
+    # Whoever the case is routed to reads it from now on, and still after a re-routing.
+    scope.become_parties(uow.session, PARTIES, "travel_case", case.id,
+                         case.travel_owner, case.dsa_owner)
     uow.emit(_case_event(event_type, case, actor=actor, today=today, meeting=meeting, **extra))
     if case.overdue_stated and not was_late:
         uow.emit(_overdue_event(case, meeting, today))

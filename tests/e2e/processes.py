@@ -72,3 +72,17 @@ PYTHON = sys.executable
 def migrate(env):
     subprocess.run([PYTHON, "-m", "coord.migrations", "upgrade", "all"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
+
+
+def run_services(processes, names, amqp_uri, tokens_path, var_dir, **extra_env):
+    """Each service in its own `python -m coord.run` process, on a migrated database and a
+    free port, once every /health answers 200: ({name: process}, {name: base URL})."""
+    ports = service_ports(names)
+    env = environment(amqp_uri, var_dir, COORD_TOKENS_FILE=tokens_path, **ports, **extra_env)
+    migrate(env)
+    started = {name: processes.start([PYTHON, "-m", "coord.run", name], env, name)
+               for name in names}
+    url = {name: f"http://127.0.0.1:{ports[f'{name.upper()}_PORT']}" for name in names}
+    for name, process in started.items():
+        wait_healthy([url[name]], process, processes)
+    return started, url

@@ -6,7 +6,7 @@ import uuid
 
 import requests
 
-from tests.e2e.processes import PYTHON, environment, migrate, service_ports, wait_healthy
+from tests.e2e.processes import run_services
 from tests.support import COP2, wait_for
 
 SERVICES = ("registration", "travel", "support", "notifications")
@@ -24,15 +24,9 @@ def lines_of(processes, process, correlation_id):
 
 def test_one_confirmation_and_one_withdrawal_are_followed_through_every_log(
         processes, services, tmp_path):
-    ports = service_ports(SERVICES)
-    env = environment(services.amqp_uri, tmp_path / "var",
-                      COORD_TOKENS_FILE=services.tokens.path, **ports)
-    migrate(env)
-    started = {name: processes.start([PYTHON, "-m", "coord.run", name], env, name)
-               for name in SERVICES}
-    url = {name: f"http://127.0.0.1:{ports[f'{name.upper()}_PORT']}" for name in SERVICES}
-    for name, process in started.items():
-        wait_healthy([url[name]], process, processes)
+    started, url = run_services(processes, SERVICES, services.amqp_uri,
+                                services.tokens.path, tmp_path / "var",
+                                COORD_ACCESS_LOG="on")
     mc = services.tokens.headers("mc")
 
     def post(service, path, body=None, request_id=None):

@@ -36,6 +36,9 @@ def test_staff_see_new_registrations_live_and_filter_by_owner(services, browser)
     entry_of("meeting_scheduled")
     assert "late" in entry_of("document_late").get_attribute("class").split()
     wait.until(shown.text_to_be_present_in_element((By.ID, "connection"), "Live"))
+    stream_url = browser.execute_script("return state.stream.url;")  # the page's EventSource
+    assert "/feed/stream?" in stream_url and "ticket=" in stream_url
+    assert services.tokens.plain["mc"] not in stream_url
     browser.execute_script("window.notReloaded = true;")
 
     nominate(registration, meeting["id"])
@@ -62,6 +65,17 @@ def test_staff_see_new_registrations_live_and_filter_by_owner(services, browser)
     browser.find_element(By.CSS_SELECTOR, waiting_on_mc).click()
     wait.until(lambda _: len(browser.find_elements(By.CSS_SELECTOR, "#digest-items li")) == 3)
     assert "The secretariat: 3 waiting" in browser.find_element(By.ID, "digest-title").text
+
+    staff_tab = browser.current_window_handle
+    browser.find_element(By.ID, "digest-text").click()  # opened with a ticket, not the token
+    wait.until(lambda _: len(browser.window_handles) == 2)
+    browser.switch_to.window(next(h for h in browser.window_handles if h != staff_tab))
+    wait.until(lambda _: "ticket=" in browser.current_url)
+    assert services.tokens.plain["mc"] not in browser.current_url
+    wait.until(shown.text_to_be_present_in_element((By.TAG_NAME, "body"),
+                                                   "Waiting on the secretariat: 3 items"))
+    browser.close()
+    browser.switch_to.window(staff_tab)
 
     ARTIFACTS.mkdir(exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACTS / "staff-page.png"))

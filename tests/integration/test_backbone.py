@@ -77,7 +77,7 @@ def test_a_handler_that_always_fails_is_dead_lettered_then_replayed(services, mo
     real_record = usecases.record
     calls = []
 
-    def broken_record(uow, envelope):
+    def broken_record(uow, envelope, *_caches):
         calls.append(envelope["event_id"])
         raise RuntimeError("feed table unavailable")
 

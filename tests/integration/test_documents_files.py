@@ -62,7 +62,7 @@ def test_language_files_are_checked_stored_and_downloaded_with_their_checksum(
     documents.container.kill()
     documents = services.start("documents", DATABASE_URL=documents.config["DATABASE_URL"],
                                **files_config)
-    download = documents.client.get(f"{files}/fr", as_="brs")
+    download = documents.client.get(f"{files}/fr", as_="unon-dcs")  # its uploader
     assert download.status_code == 200, download.text
     assert download.content == docx
     assert download.headers["Content-Type"].startswith(DOCX)

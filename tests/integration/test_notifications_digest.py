@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 
 from tests.notifications_support import SAMPLE
-from tests.support import wait_for
+from tests.support import stream_ticket, wait_for
 
 T0 = datetime.now(timezone.utc) - timedelta(days=3)
 
@@ -30,7 +30,7 @@ def test_the_digest_lists_what_currently_waits_on_an_organisation(services):
     wait_for(lambda: len(notifications.client.get("/feed").json()["items"]) == 7,
              message="seven entries")
 
-    overview = notifications.client.get("/waiting", as_="law").json()["organisations"]
+    overview = notifications.client.get("/waiting", as_="mc").json()["organisations"]
     counts = {row["owner"]: (row["waiting"], row["late"]) for row in overview}
     assert counts["mc"] == (1, 1) and counts["unon-dcs"] == (1, 0)
     assert counts["chb"] == (1, 0) and counts["brs"] == (1, 0) and counts["law"] == (0, 0)
@@ -48,7 +48,7 @@ def test_the_digest_lists_what_currently_waits_on_an_organisation(services):
     assert own["items"][0]["subject"]["id"] == late_document and own["items"][0]["late"]
 
     text = requests.get(notifications.url + "/digest.txt", timeout=10, params={
-        "owner": "mc", "access_token": services.tokens.plain["chb"]})
+        "owner": "mc", "ticket": stream_ticket(notifications, "mc")})
     assert text.status_code == 200 and text.headers["Content-Type"].startswith("text/plain")
     lines = text.text.splitlines()
     assert lines[0].startswith("Waiting on the secretariat: 1 item, 1 of them late (")

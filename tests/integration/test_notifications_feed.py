@@ -5,7 +5,7 @@ import feedparser
 import requests
 
 from tests.notifications_support import MEETING_ID, SAMPLE, SAMPLES
-from tests.support import wait_for
+from tests.support import stream_ticket, wait_for
 
 
 def feed(notifications, **params):
@@ -89,7 +89,7 @@ def test_unknown_filters_a_malformed_cursor_or_time_are_refused(services):
     error(client.get("/feed", params={"cursor": "not-a-cursor"}), 400, "malformed_cursor")
     assert "colour" in error(client.get("/feed", params={"colour": "red"}), 400)["fields"]
     error(client.get("/feed", params={"limit": 0}), 400)
-    error(client.get("/feed.atom", params={"owner": "nobody", "access_token": "forged"},
+    error(client.get("/feed.atom", params={"owner": "nobody", "ticket": "forged"},
                      as_=None), 401, "unauthenticated")
     error(client.get("/feed/stream", params={"last_event_id": "soon"}), 400)
     error(client.get("/feed/stream", headers={"Last-Event-ID": "soon"}), 400,
@@ -103,9 +103,9 @@ def test_a_feed_reader_parses_the_atom_feed(services):
         services.publish(sample.source, sample.envelope())
     entries = wait_for_entries(notifications, 3)
 
-    token = services.tokens.plain["europe"]
-    response = requests.get(notifications.url + "/feed.atom",
-                            params={"access_token": token}, timeout=10)
+    stream = stream_ticket(notifications, "mc")
+    response = requests.get(notifications.url + "/feed.atom", params={"ticket": stream},
+                            timeout=10)
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].startswith("application/atom+xml")
     parsed = feedparser.parse(response.content)
@@ -117,7 +117,7 @@ def test_a_feed_reader_parses_the_atom_feed(services):
     ticket = next(entry for entry in entries if entry["type"] == "ticket_issued")
     assert atom[f"urn:uuid:{late['id']}"].title == "LATE: " + late["summary"]
     assert atom[f"urn:uuid:{ticket['id']}"].summary == ticket["summary"]
-    assert all(token not in link.href for link in parsed.feed.links)
+    assert all(stream not in link.href for link in parsed.feed.links)
 
     only_chb = feedparser.parse(notifications.client.get(
         "/feed.atom", params={"owner": "chb"}).content)

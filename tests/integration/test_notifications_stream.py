@@ -2,10 +2,11 @@
 import json
 from contextlib import contextmanager
 
+import pytest
 import requests
 
 from tests.notifications_support import SAMPLES
-from tests.support import wait_for
+from tests.support import stream_ticket, wait_for
 
 
 @contextmanager
@@ -52,10 +53,10 @@ def publish(services, notifications, samples):
 
 def test_a_client_that_reconnects_with_last_event_id_gets_exactly_what_it_missed(services):
     notifications = services.start("notifications")
-    token = services.tokens.plain["chb"]
+    ticket = stream_ticket(notifications, "mc")
     first = publish(services, notifications, SAMPLES[:3])
 
-    with event_stream(notifications, access_token=token, last_event_id=0) as read:
+    with event_stream(notifications, ticket=ticket, last_event_id=0) as read:
         seen = read(3)
     assert [event_id for event_id, entry in seen] == [entry["seq"] for _, entry in seen]
     assert {entry["id"] for _, entry in seen} == set(first)
@@ -63,8 +64,8 @@ def test_a_client_that_reconnects_with_last_event_id_gets_exactly_what_it_missed
 
     missed = publish(services, notifications, SAMPLES[3:5])  # while disconnected
     resumed = event_stream(notifications, headers={"Last-Event-ID": str(last_seen)},
-                           access_token=token, last_event_id=0)  # the header wins
-    with resumed as read_resumed, event_stream(notifications, access_token=token) as read_new:
+                           ticket=ticket, last_event_id=0)  # the header wins
+    with resumed as read_resumed, event_stream(notifications, ticket=ticket) as read_new:
         caught_up = read_resumed(2)
         assert sorted(entry["id"] for _, entry in caught_up) == sorted(missed)
         assert all(event_id > last_seen for event_id, _ in caught_up)
@@ -81,3 +82,31 @@ def test_the_stream_follows_the_feeds_filters(services):
         publish(services, notifications, SAMPLES)
         brs_types = [sample.type for sample in SAMPLES if sample.owner == "brs"]
         assert sorted(entry["type"] for _, entry in read(len(brs_types))) == sorted(brs_types)
+
+
+def test_a_new_entry_reaches_an_open_stream_without_waiting_for_a_poll(services):
+    """The consumer's commit wakes the stream: with the fallback poll an hour away, the
+    entry still arrives (the client's read timeout is 10 s)."""
+    notifications = services.start("notifications", NEWS_FALLBACK_POLL=3600)
+    assert_streamed_at_once(services, notifications)
+
+
+@pytest.mark.parametrize("database_kind", ["postgresql"])
+def test_an_entry_recorded_by_another_process_reaches_the_stream_by_notify(services):
+    """A worker process records the entry; the api process serving the stream hears of it
+    through PostgreSQL's LISTEN/NOTIFY, not by polling (its poll is an hour away)."""
+    roles = {"SERVICE_CONTAINER_CLS": "coord.run.RoleContainer", "NEWS_FALLBACK_POLL": 3600}
+    api = services.start("notifications", COORD_ROLE="api", **roles)
+    services.start("notifications", COORD_ROLE="worker", **roles)
+    assert_streamed_at_once(services, api)
+
+
+def assert_streamed_at_once(services, streaming):
+    """An entry already in the feed is streamed first: the stream has then read the feed
+    and waits for news. The next entry recorded must arrive without a poll."""
+    first = publish(services, streaming, SAMPLES[:1])
+    ticket = stream_ticket(streaming, "chb")
+    with event_stream(streaming, ticket=ticket, last_event_id=0) as read:
+        assert [entry["id"] for _, entry in read(1)] == first
+        second = publish(services, streaming, SAMPLES[1:2])
+        assert [entry["id"] for _, entry in read(1)] == second

@@ -3,7 +3,7 @@ unless every row is good."""
 from tests.registration_support import (  # noqa: F401 (fixtures)
     error_of, events, meeting, registration,
 )
-from tests.support import nominate
+from tests.support import nominate, schedule_meeting
 
 HEADER = "given_name,family_name,email,country,category,organisation,visa_letter_requested\n"
 GOOD_ROWS = (
@@ -79,3 +79,18 @@ def test_spreadsheet_exports_with_a_bom_and_semicolons_are_read(registration, me
     assert created.status_code == 201, created.text
     assert [r["email"] for r in created.json()["items"]] == [
         "an.nguyen@example.org", "lan.thi@example.org", "minh.tran@example.org"]
+
+
+def test_the_operators_limits_refuse_a_bigger_file_whole(services):
+    """DELEGATION_MAX_ROWS and DELEGATION_MAX_BYTES: a file over either is refused, and
+    nothing of it is stored; a file within them is imported."""
+    small = services.start("registration", DELEGATION_MAX_ROWS=2,
+                           DELEGATION_MAX_BYTES=len((HEADER + GOOD_ROWS).encode()) + 100)
+    meeting_id = schedule_meeting(small)["id"]
+    rows = GOOD_ROWS.splitlines(keepends=True)
+    error = error_of(upload(small, meeting_id, HEADER + "".join(rows)), 400, "too_many_rows")
+    assert "at most 2" in error["message"]
+    error_of(upload(small, meeting_id, HEADER + GOOD_ROWS + "#" * 200), 400, "file_too_large")
+    assert registered(small, meeting_id) == []
+    assert upload(small, meeting_id, HEADER + "".join(rows[:2])).status_code == 201
+    assert len(registered(small, meeting_id)) == 2

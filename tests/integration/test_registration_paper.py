@@ -32,7 +32,7 @@ def test_a_french_letter_has_the_meeting_in_french_a_reference_and_visa_data(ser
     assert "COP-2/REG/0001" in text and "A12345678" in text and "6 mai 1980" in text
 
 
-def test_personal_data_is_read_by_mc_only(services):
+def test_personal_data_is_kept_out_of_the_registration_and_from_strangers(services):
     registration = services.start("registration")
     meeting = schedule_meeting(registration)
     person = confirmed(registration, meeting["id"], **VISA_DATA)
@@ -40,7 +40,7 @@ def test_personal_data_is_read_by_mc_only(services):
     assert registration.client.get(path).json()["passport_number"] == "A12345678"
     assert "passport_number" not in registration.client.get(
         f"/registrations/{person['id']}").json()
-    error_of(registration.client.get(path, as_="brs"), 403)
+    error_of(registration.client.get(path, as_="brs"), 404)  # books no travel of theirs
 
 
 def test_a_name_no_font_can_draw_is_refused_at_nomination(services):

@@ -79,7 +79,7 @@ def amounts_of(ledger, provider, basis):
 
 
 def fetch_ledger(support, meeting_id):
-    return ok(support.client.get("/ledger", params={"meeting_id": meeting_id}, as_="brs"))
+    return ok(support.client.get("/ledger", params={"meeting_id": meeting_id}, as_="mc"))
 
 
 def test_the_cop2_ledger_equals_the_sums_of_its_inputs_and_survives_replays(services):

@@ -39,3 +39,23 @@ def test_development_tokens_keep_plain_tokens_apart_from_digests(tmp_path):
     assert registry.organisation_for(f"Bearer {plain['chb']}") == "chb"
     assert plain["chb"] not in open(digests_path).read()
     assert (tmp_path / "tokens.plain.yaml").stat().st_mode & 0o077 == 0
+
+
+def test_a_log_line_never_carries_a_token_or_a_ticket():
+    from coord.logs import redact
+
+    line = ('GET /feed.atom?owner=mc&access_token=s3cret-1 401; '
+            '/feed/stream?ticket=Abc_12-x; Authorization: Bearer s3cret-2, token=s3cret-3')
+    redacted = redact(line)
+    assert not any(secret in redacted for secret in ("s3cret", "Abc_12-x"))
+    assert "owner=mc&access_token=[redacted]" in redacted
+    assert "Bearer [redacted]" in redacted
+
+
+def test_groups_of_organisations_may_be_allowed_by_their_kind():
+    from coord.auth import PARTY_FOCAL_POINTS, require_kind
+
+    assert require_kind("party-ZMB", "party", (PARTY_FOCAL_POINTS,)) == "party-ZMB"
+    assert require_kind("mc", "partner", ()) == "mc"
+    with pytest.raises(Forbidden, match="Only mc, Parties' focal points may nominate"):
+        require_kind("green-mekong", "observer", (PARTY_FOCAL_POINTS,), action="nominate")

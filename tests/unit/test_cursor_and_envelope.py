@@ -30,9 +30,12 @@ def test_an_event_becomes_a_valid_envelope():
     assert envelope["occurred_at"].endswith("+00:00")
 
 
-def test_an_envelope_with_an_unknown_organisation_is_invalid():
-    envelope = Event("x", "y", "z", actor="acme").envelope("travel")
-    assert "actor" in ENVELOPE.validate(envelope)
+def test_an_envelope_names_organisations_by_code_standing_or_made_since():
+    for actor in ("brs", "party-ZMB", "green-mekong"):
+        assert not ENVELOPE.validate(Event("x", "y", "z", actor=actor).envelope("travel"))
+    for actor in ("Acme Inc", "party-zmb", "BRS", ""):
+        envelope = Event("x", "y", "z", actor=actor).envelope("travel")
+        assert "actor" in ENVELOPE.validate(envelope)
 
 
 def test_money_is_written_to_its_currency_minor_units_and_refused_past_them():

@@ -57,11 +57,11 @@ def test_a_missing_field_is_refused():
 
 
 def test_a_type_with_no_schema_yet_passes_on_its_envelope(caplog):
-    envelope = Event("organisation_token_issued", "organisation", "unep", actor="mc",
+    envelope = Event("a_type_added_tomorrow", "organisation", "unep", actor="mc",
                      data={"anything": 1}).envelope("registration")
     event_schemas.check_data(envelope)
     event_schemas.check_data(envelope)
-    warnings = [r for r in caplog.records if "organisation_token_issued" in r.getMessage()]
+    warnings = [r for r in caplog.records if "a_type_added_tomorrow" in r.getMessage()]
     assert len(warnings) == 1  # said once per process, not per event
 
 

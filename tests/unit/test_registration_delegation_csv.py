@@ -1,16 +1,18 @@
 """Reading a delegation's CSV file: what is refused whole, and how rows are numbered."""
+import io
+
 import pytest
 
 from coord.errors import Invalid
-from services.registration.delegation_csv import MAX_ROWS, read_rows
+from services.registration.delegation_csv import Limits, read_rows
 
 HEADER = "given_name,family_name,email,country,category,organisation\n"
 ROW = "Ana,Pérez,ana@example.org,PER,party,Ministry\n"
 
 
-def refusal(raw):
+def refusal(raw, limits=Limits()):
     with pytest.raises(Invalid) as refused:
-        read_rows(raw)
+        read_rows(raw, limits)
     return refused.value
 
 
@@ -65,7 +67,23 @@ def test_a_bom_and_semicolons_from_spreadsheets_are_understood():
 @pytest.mark.parametrize("raw, code", [
     (b"", "empty_csv"), (HEADER.encode(), "empty_csv"),
     ((HEADER + 'Ana,"unclosed\n').encode(), "malformed_csv"),
-    ((HEADER + ROW * (MAX_ROWS + 1)).encode(), "too_many_rows"),
 ])
 def test_files_without_usable_rows_are_refused(raw, code):
     assert refusal(raw).code == code
+
+
+def test_the_operators_row_limit_is_a_file_at_most_that_long():
+    limits = Limits(max_rows=2)
+    rows, _ = read_rows((HEADER + ROW * 2).encode(), limits)
+    assert len(rows) == 2
+    assert refusal((HEADER + ROW * 3).encode(), limits).code == "too_many_rows"
+
+
+def test_a_body_over_the_operators_byte_limit_is_refused_unread():
+    body = io.BytesIO((HEADER + ROW * 100).encode())
+    limits = Limits(max_bytes=len(HEADER) + len(ROW.encode()))
+    with pytest.raises(Invalid) as refused:
+        limits.read_body(body)
+    assert refused.value.code == "file_too_large"
+    assert body.tell() == limits.max_bytes + 1  # the rest was never read
+    assert Limits(max_bytes=len(body.getvalue())).read_body(io.BytesIO(body.getvalue()))

@@ -48,7 +48,7 @@ class Travel:
 
     def cases(self, **query):
         with self.uow() as uow:
-            return usecases.list_cases(uow, {"limit": 500, "cursor": None, **query}, TODAY)[
+            return usecases.list_cases(uow, "mc", {"limit": 500, "cursor": None, **query}, TODAY)[
                 "items"]
 
     def case_of(self, confirmation):
@@ -277,7 +277,7 @@ def test_work_queues_show_what_each_owner_still_has_to_do_and_what_is_overdue(tr
     assert ids(meeting_id=MEETING, status="open") == of(grulac)
     today = date(2018, 11, 10)  # COP-2's tickets were due on 2018-11-05
     with travel.uow() as uow:
-        overdue = usecases.list_cases(uow, {"limit": 50, "cursor": None, "overdue": True},
+        overdue = usecases.list_cases(uow, "mc", {"limit": 50, "cursor": None, "overdue": True},
                                       today)["items"]
     assert {case.registration_id for case in overdue} == of(grulac, weog)
     assert all(case.overdue and case.ticket_due_on == date(2018, 11, 5) for case in overdue)
@@ -291,7 +291,7 @@ def test_the_case_list_pages_with_a_cursor(travel):
     seen, cursor = [], None
     while True:
         with travel.uow() as uow:
-            result = usecases.list_cases(uow, {"limit": 2, "cursor": cursor}, TODAY)
+            result = usecases.list_cases(uow, "mc", {"limit": 2, "cursor": cursor}, TODAY)
         seen += [case.registration_id for case in result["items"]]
         cursor = result["next_cursor"]
         if cursor is None:
@@ -300,7 +300,7 @@ def test_the_case_list_pages_with_a_cursor(travel):
     assert len(seen) == 5
     for tampered in (encode_cursor(["2018-01-01"]), encode_cursor(["not a time", "x"])):
         with travel.uow() as uow, pytest.raises(Invalid) as refused:
-            usecases.list_cases(uow, {"limit": 2, "cursor": tampered}, TODAY)
+            usecases.list_cases(uow, "mc", {"limit": 2, "cursor": tampered}, TODAY)
         assert refused.value.code == "malformed_cursor"
 
 

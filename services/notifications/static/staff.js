@@ -1,6 +1,8 @@
 // The staff page: the feed live (server-sent events), filters, and what waits on whom.
-// The token is asked for once and kept in sessionStorage (this tab only). EventSource
-// cannot send headers, so the stream and text digest take it as ?access_token=.
+// The token is asked for once and kept in sessionStorage (this tab only); it only ever
+// travels in the Authorization header. EventSource cannot send headers, so the stream and
+// the text digest are opened with a one-minute ticket (POST /stream-tickets), a new one
+// for each connection: a token never goes into a URL.
 "use strict";
 
 const TOKEN_KEY = "staffFeedToken";
@@ -19,14 +21,20 @@ const $ = (id) => document.getElementById(id);
 
 class Unauthorised extends Error {}
 
-async function api(path, params = {}) {
+async function api(path, params = {}, method = "GET") {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null));
   const response = await fetch(`${path}?${query}`, {
-    headers: { Authorization: `Bearer ${state.token}` },
+    method, headers: { Authorization: `Bearer ${state.token}` },
   });
   if (response.status === 401) throw new Unauthorised();
   if (!response.ok) throw new Error((await response.json()).error.message);
   return response.json();
+}
+
+// A URL for a GET that cannot carry the header, with a fresh ticket in place of the token.
+async function ticketed(path, params) {
+  const { ticket } = await api("/stream-tickets", {}, "POST");
+  return `${path}?${new URLSearchParams({ ...params, ticket })}`;
 }
 
 // "Waiting on" shows what waits on that organisation now (its digest's items), not
@@ -106,14 +114,23 @@ function setConnection(stateName, label) {
   $("connection").textContent = label;
 }
 
-function openStream() {
+// A ticket opens one connection; EventSource's own reconnection would reuse the expired
+// one, so on an error the stream is closed and opened again with a new ticket.
+let reconnectTimer = null;
+
+async function openStream() {
   if (state.stream) state.stream.close();
-  const query = new URLSearchParams({ access_token: state.token, last_event_id: state.newestSeq });
+  clearTimeout(reconnectTimer);
+  const params = { last_event_id: state.newestSeq };
   const meeting = filters().meeting_id;
-  if (meeting) query.set("meeting_id", meeting);
-  const stream = new EventSource(`/feed/stream?${query}`);
+  if (meeting) params.meeting_id = meeting;
+  const stream = new EventSource(await ticketed("/feed/stream", params));
   stream.onopen = () => setConnection("live", "Live");
-  stream.onerror = () => setConnection("retrying", "Reconnecting…");
+  stream.onerror = () => {
+    stream.close();
+    setConnection("retrying", "Reconnecting…");
+    reconnectTimer = setTimeout(() => openStream().catch(failed), 2000);
+  };
   stream.onmessage = (message) => arrive(JSON.parse(message.data));
   state.stream = stream;
 }
@@ -159,7 +176,7 @@ async function loadFilters(organisations) {
 
 async function filtersChanged() {
   await loadFeed();
-  openStream();
+  await openStream();
 }
 
 // What waits on whom
@@ -206,7 +223,6 @@ async function showDigest(owner) {
   }
   const digest = await api("/digest", { owner });
   $("digest-title").textContent = `${capitalised(digest.owner_name)}: ${digest.waiting} waiting`;
-  $("digest-text").href = `/digest.txt?${new URLSearchParams({ owner, access_token: state.token })}`;
   const items = digest.items.map((item) => {
     const row = element("li", item.late ? "late" : null, item.summary);
     const days = { 0: "since today", 1: "for 1 day" }[item.days_waiting]
@@ -246,7 +262,7 @@ async function start() {
   const organisations = await loadWaiting();
   await loadFilters(organisations);
   await loadFeed();
-  openStream();
+  await openStream();
 }
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -263,5 +279,12 @@ document.addEventListener("DOMContentLoaded", () => {
   $("filter-meeting").addEventListener("change", () => filtersChanged().catch(failed));
   $("filter-owner").addEventListener("change", () => filtersChanged().catch(failed));
   $("older").addEventListener("click", () => loadOlder().catch(failed));
+  $("digest-text").addEventListener("click", (event) => {
+    event.preventDefault();
+    const tab = window.open("", "_blank");  // now, while the click still allows it
+    ticketed("/digest.txt", { owner: state.shownOwner })
+      .then((url) => { tab.location = url; })
+      .catch((error) => { tab.close(); failed(error); });
+  });
   if (state.token) start().catch(failed); else askForToken();
 });
