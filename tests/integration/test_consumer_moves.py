@@ -18,7 +18,7 @@ def test_with_no_relay_anywhere_a_failing_handler_retries_then_parks(services, m
 
     calls = []
 
-    def broken_record(uow, envelope):
+    def broken_record(uow, envelope, *_caches):
         calls.append(envelope["event_id"])
         raise RuntimeError("feed table unavailable")
 
