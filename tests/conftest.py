@@ -25,6 +25,7 @@ AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
 def vhost_pool():
     try:
         pool = VhostPool(AMQP_URI)
+        pool.drop_leftovers()
     except BrokerSetupError as exc:
         pytest.exit(str(exc), returncode=3)
     yield pool

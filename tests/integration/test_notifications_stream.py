@@ -105,7 +105,7 @@ def assert_streamed_at_once(services, streaming):
     """An entry already in the feed is streamed first: the stream has then read the feed
     and waits for news. The next entry recorded must arrive without a poll."""
     first = publish(services, streaming, SAMPLES[:1])
-    ticket = stream_ticket(streaming, "chb")
+    ticket = stream_ticket(streaming, "mc")
     with event_stream(streaming, ticket=ticket, last_event_id=0) as read:
         assert [entry["id"] for _, entry in read(1)] == first
         second = publish(services, streaming, SAMPLES[1:2])
