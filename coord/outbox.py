@@ -72,6 +72,10 @@ class OutboxRelay:
                             self._wake.clear()
             except (OperationalError, OSError, ConnectionError, amqp.exceptions.AMQPError) as exc:
                 log.warning("outbox relay lost the broker (%s); reconnecting", exc)
+                # A refusal the broker will repeat (a queue declared otherwise) must not
+                # turn into a busy loop of reconnections and log lines.
+                self._wake.wait(self._poll_interval * 5)
+                self._wake.clear()
             except SQLAlchemyError as exc:
                 # The database went away: the rows wait in the outbox; try again shortly
                 # rather than let the relay thread die and take the container with it.

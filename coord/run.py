@@ -32,6 +32,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 
+import amqp.exceptions  # noqa: E402
 from kombu import Connection  # noqa: E402
 from kombu.exceptions import OperationalError as BrokerUnavailable  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402
@@ -42,8 +43,9 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
-from coord import logs, migrations, settings  # noqa: E402
+from coord import logs, migrations, settings, topology  # noqa: E402
 from coord.events import EventSubscriber  # noqa: E402
+from coord.outbox import retry_delays  # noqa: E402
 
 log = logging.getLogger("coord.run")
 
@@ -102,7 +104,7 @@ def main(argv=None):
             return 0 if healthy(args.service, config) else 1
         database_at_release_revision(args.service, config["DATABASE_URL"],
                                      settings.migrate_at_start())
-        broker_reachable(config["AMQP_URI"])
+        broker_ready(config["AMQP_URI"], retry_delays(config))
     except settings.ConfigurationError as exc:
         log.error("%s", exc)
         return 2
@@ -161,8 +163,20 @@ def wait_for(name, value, check, seconds=DEPENDENCY_WAIT_SECONDS):
             time.sleep(2)
 
 
-def broker_reachable(uri):
+def broker_ready(uri, delays):
+    """Wait for the broker, then declare the system's queues as this release does: a
+    broker still holding an earlier release's classic queues refuses them, and the
+    service stops with one line saying how to upgrade them, rather than start and have
+    its relay and consumers fail on every reconnection."""
     wait_for("AMQP_URI", uri, lambda: _connect_to_broker(uri))
+    with Connection(uri, connect_timeout=5) as broker:
+        try:
+            topology.declare(broker.default_channel, delays)
+        except amqp.exceptions.PreconditionFailed as exc:
+            raise settings.ConfigurationError(
+                f"the broker at AMQP_URI={settings.without_password(uri)!r} holds queues "
+                f"this release declares otherwise ({' '.join(str(exc).split())[:200]}): "
+                "run `python -m coord.queue_upgrade` first (OPERATIONS.md, Upgrade).") from exc
 
 
 def _connect_to_broker(uri):

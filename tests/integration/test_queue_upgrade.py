@@ -2,9 +2,10 @@
 upgraded to quorum queues by `python -m coord.queue_upgrade` without losing one."""
 import json
 
+import pytest
 from kombu import Connection, Queue, binding
 
-from coord import deadletter, queue_upgrade, topology
+from coord import deadletter, queue_upgrade, run, settings, topology
 from tests.support import FAST_RETRIES, feed_types, meeting_scheduled_event, wait_for
 
 DELAYS = tuple(float(delay) for delay in FAST_RETRIES.split(","))
@@ -44,6 +45,10 @@ def test_classic_queues_holding_messages_become_quorum_queues_and_keep_them(serv
             "x-coord-queue": "notifications.from.registration", "x-coord-attempt": 1,
             "x-coord-reason": "parked by the previous release"})
 
+    # this release, started first, stops at once and says what to run
+    with pytest.raises(settings.ConfigurationError, match="coord.queue_upgrade"):
+        run.broker_ready(services.amqp_uri, DELAYS)
+
     assert queue_upgrade.main(["--amqp-uri", services.amqp_uri,
                                "--retry-delays", FAST_RETRIES]) == 0
     report = capsys.readouterr().out
@@ -52,6 +57,7 @@ def test_classic_queues_holding_messages_become_quorum_queues_and_keep_them(serv
     with Connection(services.amqp_uri) as connection:
         topology.declare(connection.channel(), DELAYS)  # the new release's declarations
         assert queue_upgrade.upgrade(services.amqp_uri, DELAYS) == {}  # nothing left to do
+        run.broker_ready(services.amqp_uri, DELAYS)  # and now it starts
         for consumer in ("travel", "documents", "support"):
             _, count, _ = connection.channel().queue_declare(
                 f"{consumer}.from.registration", passive=True)
