@@ -258,40 +258,49 @@ class BrokerDoor:
 
     def open(self):
         self._listener = socket.create_server(("127.0.0.1", self.port))
-        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+        self._accepting = threading.Thread(target=self._accept, args=(self._listener,),
+                                           daemon=True)
+        self._accepting.start()
 
     def shut(self):
-        """Refuse new connections and cut the open ones."""
-        self._listener.close()
+        """Refuse new connections and cut the open ones.
+
+        Sockets are only shut down here, never closed: each is closed by the thread that
+        reads it once its read has ended, so no file descriptor is freed (and reused by
+        the service's own connections) while a green thread still waits on it."""
+        _shut_down(self._listener)
+        self._accepting.join(timeout=10)
         for sock in self._pipes:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
+            _shut_down(sock)
         self._pipes.clear()
 
     def _accept(self, listener):
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.target)
-            self._pipes += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+        with listener:
+            while True:
+                try:
+                    client, _ = listener.accept()
+                except OSError:
+                    return
+                upstream = socket.create_connection(self.target)
+                self._pipes += [client, upstream]
+                for source, sink in ((client, upstream), (upstream, client)):
+                    threading.Thread(target=self._pump, args=(source, sink),
+                                     daemon=True).start()
 
     @staticmethod
     def _pump(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+        with source:
+            try:
+                while data := source.recv(65536):
+                    sink.sendall(data)
+            except OSError:
+                pass
+            finally:
+                _shut_down(sink)
+
+
+def _shut_down(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
