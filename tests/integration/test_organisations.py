@@ -29,7 +29,7 @@ def as_token(token):
 
 def test_a_party_focal_point_nominates_its_delegation_and_mc_confirms(services):
     registration = services.start("registration")
-    meeting = schedule_meeting(registration)
+    meeting = schedule_meeting(registration, starts_on="2099-11-19", ends_on="2099-11-23")
     zambia = make_organisation(registration, code="party-ZMB", kind="party",
                                name="Zambia", country="ZMB")
     assert zambia["kind"] == "party" and zambia["country"] == "ZMB"
@@ -37,6 +37,9 @@ def test_a_party_focal_point_nominates_its_delegation_and_mc_confirms(services):
     assert set(issued) == {"id", "token", "created_at"}
     focal_point = as_token(issued["token"])
     client = registration.client
+    invited = client.post(f"/meetings/{meeting['id']}/invitations", json={
+        "parties": ["ZMB"], "nominations_due": meeting["starts_on"]})
+    assert invited.status_code == 201, invited.text
 
     delegation = client.post(f"/meetings/{meeting['id']}/registrations.csv",
                              data=(HEADER + ZAMBIA).encode(), as_=None,
@@ -49,6 +52,12 @@ def test_a_party_focal_point_nominates_its_delegation_and_mc_confirms(services):
                                   headers=focal_point,
                                   json={"issued_by": "minister_for_foreign_affairs"})
         assert credentials.status_code == 201, credentials.text
+
+    # the focal point sees its invitation answered
+    invitations = client.get(f"/meetings/{meeting['id']}/invitations", as_=None,
+                             headers=focal_point, params={"country": "ZMB"})
+    assert [item["status"] for item in invitations.json()["items"]] == [
+        "nominations_received"]
 
     # mc still confirms; the focal point may not.
     error_of(client.post(f"/registrations/{first['id']}/confirm", json={"funded": False},
