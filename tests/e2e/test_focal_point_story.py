@@ -17,8 +17,11 @@ DELEGATION = (
 
 def test_a_focal_point_nominates_its_delegation_and_no_log_line_holds_a_secret(
         processes, services, tmp_path):
+    # access lines on (they are DEBUG by default): the requests that carried a ticket
+    # or a token in their URL are among the lines searched for secrets
     started, url = run_services(processes, SERVICES, services.amqp_uri,
-                                services.tokens.path, tmp_path / "var")
+                                services.tokens.path, tmp_path / "var",
+                                COORD_ACCESS_LOG="on")
     mc = services.tokens.headers("mc")
 
     def call(method, service, path, headers=mc, **kwargs):
