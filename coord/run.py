@@ -168,8 +168,12 @@ def broker_ready(uri, delays):
     broker still holding an earlier release's classic queues refuses them, and the
     service stops with one line saying how to upgrade them, rather than start and have
     its relay and consumers fail on every reconnection."""
-    wait_for("AMQP_URI", uri, lambda: _connect_to_broker(uri))
+    wait_for("AMQP_URI", uri, lambda: _declare_topology(uri, delays))
+
+
+def _declare_topology(uri, delays):
     with Connection(uri, connect_timeout=5) as broker:
+        broker.ensure_connection(max_retries=1)
         try:
             topology.declare(broker.default_channel, delays)
         except amqp.exceptions.PreconditionFailed as exc:
