@@ -28,6 +28,7 @@ from werkzeug.wrappers import Request, Response
 
 from coord import logs
 from coord import auth
+from coord.dumping import dumper
 from coord.errors import (
     Conflict, CoordError, Forbidden, Invalid, NotFound, PreconditionFailed, TooLarge,
     Unauthenticated,
@@ -258,6 +259,7 @@ class Api(HttpRequestHandler):
         self.body_schema = body() if isinstance(body, type) else body
         self.query_schema = query() if isinstance(query, type) else query
         self.returns = returns() if isinstance(returns, type) else returns
+        self._dump = dumper(self.returns) if self.returns is not None else None
         self.status = status
         self.public = public
         self.allowed = allowed
@@ -309,8 +311,8 @@ class Api(HttpRequestHandler):
     def response_from_result(self, result):
         if isinstance(result, Response):
             return result
-        if self.returns is not None:
-            result = self.returns.dump(result)
+        if self._dump is not None:
+            result = self._dump(result)
         return json_response(result, status=self.status)
 
     def response_from_exception(self, exc):
