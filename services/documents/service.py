@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from coord.configured import configured_timer
 from coord.corrections import CorrectionPage
+from coord.dumping import dumper
 from coord import auth
 from coord.events import subscribe
 from coord.http import PageQuery, api, json_response, page_of
@@ -29,6 +30,8 @@ from services.documents.schemas import (
 )
 
 PublicDocumentPage = page_of(PublicDocumentSchema)
+# Built once: the public list is made here (for its ETag), not by `@api`.
+dump_public_documents = dumper(PublicDocumentPage())
 
 
 class DocumentsService(ServiceBase):
@@ -145,7 +148,7 @@ class DocumentsService(ServiceBase):
         with self.db.unit_of_work() as uow:
             listed = public.published_documents(
                 uow, public.meeting_by_code(uow, query["meeting"]), query)
-        return public_response(request, json_response(PublicDocumentPage().dump(listed)))
+        return public_response(request, json_response(dump_public_documents(listed)))
 
     @api("GET", "/public/documents/<path:symbol>/<lang>", public=True,
          content_types=tuple(FILE_TYPES),

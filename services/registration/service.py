@@ -14,6 +14,7 @@ from coord import mail
 from coord.auth import OBSERVER_ORGANISATIONS, PARTY_FOCAL_POINTS
 from coord.configured import Configured, setting
 from coord.corrections import CorrectionPage
+from coord.dumping import dumper
 from coord.errors import Invalid
 from coord.events import subscribe
 from coord.http import PageQuery, api, json_response, page_of
@@ -49,6 +50,9 @@ from services.registration.schemas import (
 )
 
 PublicMeetingPage = page_of(PublicMeetingSchema)
+# Built once: the public answers are made here (for their ETag), not by `@api`.
+dump_public_meetings = dumper(PublicMeetingPage())
+dump_public_meeting = dumper(PublicMeetingSchema())
 
 ON_SITE = ("chb", "brs")  # partners who staff the registration desk at the venue
 # Who nominates and withdraws, besides mc: each for its own people only (organisations.py).
@@ -119,13 +123,13 @@ class RegistrationService(ServiceBase):
     def public_meetings(self, request, query):
         """Meetings by start date, for anyone (no token): title, dates, venue."""
         listed = self._run(usecases.list_meetings, query)
-        return public_response(request, json_response(PublicMeetingPage().dump(listed)))
+        return public_response(request, json_response(dump_public_meetings(listed)))
 
     @api("GET", "/public/meetings/<code>", public=True, returns=PublicMeetingSchema)
     def public_meeting(self, request, code):
         """One meeting by its code, for anyone (no token): title, dates, venue."""
         meeting = self._run(usecases.meeting_by_code, code)
-        return public_response(request, json_response(PublicMeetingSchema().dump(meeting)))
+        return public_response(request, json_response(dump_public_meeting(meeting)))
 
     # Registrations
 
