@@ -91,6 +91,10 @@ def test_the_operators_limits_refuse_a_bigger_file_whole(services):
     error = error_of(upload(small, meeting_id, HEADER + "".join(rows)), 400, "too_many_rows")
     assert "at most 2" in error["message"]
     error_of(upload(small, meeting_id, HEADER + GOOD_ROWS + "#" * 200), 400, "file_too_large")
+    # The file's size is refused before its meeting is looked for: 400 before 404.
+    error_of(upload(small, "no-such-meeting", HEADER + GOOD_ROWS + "#" * 200), 400,
+             "file_too_large")
+    error_of(upload(small, "no-such-meeting", HEADER + GOOD_ROWS), 404)
     assert registered(small, meeting_id) == []
     assert upload(small, meeting_id, HEADER + "".join(rows[:2])).status_code == 201
     assert len(registered(small, meeting_id)) == 2
