@@ -99,7 +99,11 @@ class Registration(corrections.Correctable, Base):
     @property
     def reference(self):
         """The reference a person reads and quotes: COP-2/REG/0042."""
-        return f"{self.meeting.code}/REG/{self.number:04d}"
+        return registration_reference(self.meeting.code, self.number)
+
+
+def registration_reference(meeting_code, number):
+    return f"{meeting_code}/REG/{number:04d}"
 
 
 class Credentials(Base):

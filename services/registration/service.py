@@ -26,7 +26,8 @@ from services.registration import (
 )
 from services.registration.delegation_csv import Limits as DelegationLimits
 from services.registration.exports import (
-    in_chunks, participants_csv, participants_json, participants_pdf, registrations_json,
+    REGISTRATION_ITEM_COLUMNS, in_chunks, participants_csv, participants_json,
+    participants_pdf, registrations_json,
 )
 from services.registration.letters import (
     render_invitation, render_letter, render_side_event_information, typesetting,
@@ -160,8 +161,11 @@ class RegistrationService(ServiceBase):
         imported = self._run(invitations.register_delegation, caller, meeting_id,
                              limits.body_chunks(request.stream, request.content_length),
                              limits)
-        return _streamed(registrations_json(imported.count, usecases.created_registrations(
-            self.db.engine(), imported)), "application/json", status=201)
+        return _streamed(registrations_json(
+            imported.count, imported.meeting_code,
+            usecases.created_registrations(self.db.engine(), imported,
+                                           REGISTRATION_ITEM_COLUMNS)),
+            "application/json", status=201)
 
     @api("GET", "/meetings/<meeting_id>/registrations", query=RegistrationListQuery,
          returns=page_of(RegistrationSchema))

@@ -292,6 +292,7 @@ class DelegationImported:
     `first_number` (in the file's order), for these `nominees`."""
 
     meeting_id: str
+    meeting_code: str
     first_number: int
     count: int
     nominees: frozenset
@@ -362,7 +363,8 @@ class _DelegationImport:
                               self.errors.items(), key=lambda item: int(item[0].split()[-1]))))
         log.info("delegation file for %s: %d registrations imported", self.meeting.code,
                  self.created)
-        return DelegationImported(self.meeting.id, self.first_number, self.created,
+        return DelegationImported(self.meeting.id, self.meeting.code, self.first_number,
+                                  self.created,
                                   frozenset(self.nominees))
 
     def _flush(self):
@@ -399,17 +401,20 @@ class _DelegationImport:
             self.first_row.setdefault(email, number)
 
 
-def created_registrations(engine, imported, page_size=DELEGATION_BATCH):
-    """The registrations a delegation file created, in the file's order, a page at a time:
-    read after its unit of work committed, each page in a session of its own, for the
-    streamed answer (the worker has returned by then)."""
+def created_registrations(engine, imported, columns, page_size=DELEGATION_BATCH):
+    """The registrations a delegation file created, in the file's order, a page at a time,
+    as rows of the named `columns` (no ORM object, nor its joined meeting, per row): read
+    after its unit of work committed, each page on a connection held only while it is
+    read, for the streamed answer (the worker has returned by then)."""
+    registrations = Registration.__table__
     end = imported.first_number + imported.count
     for start in range(imported.first_number, end, page_size):
-        with Session(engine) as session:
-            yield session.scalars(select(Registration).where(
-                Registration.meeting_id == imported.meeting_id,
-                Registration.number >= start, Registration.number < min(start + page_size, end),
-            ).order_by(Registration.number)).all()
+        with engine.connect() as connection:
+            yield connection.execute(select(*(registrations.c[name] for name in columns)).where(
+                registrations.c.meeting_id == imported.meeting_id,
+                registrations.c.number >= start,
+                registrations.c.number < min(start + page_size, end),
+            ).order_by(registrations.c.number)).mappings().all()
 
 
 def _check_nominator(uow, caller, meeting, data):
