@@ -154,8 +154,11 @@ def in_chunks(pieces, size=64 * 1024):
         yield "".join(chunk)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per call
+
+
 def _json(value):
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def participants_pdf(listing, people, language):
