@@ -3,9 +3,13 @@
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first participant
 row 2. Every problem is reported against its row so the sender can fix the file and send
 it again; the caller imports nothing unless every row is good.
+
+The file is read as it arrives, a chunk at a time, and handed on row by row: a file of
+100,000 rows is never held whole, as bytes, text or rows.
 """
+import codecs
 import csv
-import io
+import itertools
 from dataclasses import dataclass
 
 from coord.errors import Invalid
@@ -31,67 +35,99 @@ class Limits:
         return cls(max_rows=int(config.get("DELEGATION_MAX_ROWS", cls.max_rows)),
                    max_bytes=int(config.get("DELEGATION_MAX_BYTES", cls.max_bytes)))
 
-    def read_body(self, stream):
-        """The request body, refused at one byte over the limit (the rest is not read)."""
-        raw = stream.read(self.max_bytes + 1)
-        if len(raw) > self.max_bytes:
-            raise Invalid(f"The file is over the limit of {self.max_bytes} bytes; split the "
-                          "delegation into several files.", code="file_too_large")
-        return raw
+    def body_chunks(self, stream, declared_length=None):
+        """The request body in chunks as it arrives. Refused (`file_too_large`) unread when
+        its declared length is over the limit: here, at the call, before the meeting is
+        looked for (the contract's order puts a body's size before the subject's 404);
+        else at one byte over the limit (the rest is not read)."""
+        if declared_length is not None and declared_length > self.max_bytes:
+            raise self._too_large()
+        return self._chunks(stream)
+
+    def _chunks(self, stream):
+        received = 0
+        while chunk := stream.read(min(CHUNK_BYTES, self.max_bytes + 1 - received)):
+            received += len(chunk)
+            if received > self.max_bytes:
+                raise self._too_large()
+            yield chunk
+
+    def _too_large(self):
+        return Invalid(f"The file is over the limit of {self.max_bytes} bytes; split the "
+                       "delegation into several files.", code="file_too_large")
+
+
+CHUNK_BYTES = 64 * 1024
 
 
 def row_label(number):
     return f"row {number}"
 
 
-def read_rows(raw, limits=Limits()):
-    """The file's participant rows as ([(row number, {column: cell})], {row label: errors}).
+def read_rows(chunks, limits=Limits()):
+    """The file's participant rows, one at a time, as (row number, {column: cell}, None),
+    or (row number, None, {"_row": [problem]}) for a row of the wrong shape.
 
     Empty cells are left out, so a missing required value reads "Missing data" and an
     empty yes/no column takes its default. Blank lines are skipped. A file that is not
-    UTF-8, not CSV, has a wrong header or no rows is refused whole (400).
+    UTF-8, not CSV, has a wrong header, no rows or too many is refused whole (400), when
+    the reader reaches the problem.
     """
-    reader = csv.reader(io.StringIO(_decode(raw)), delimiter=_delimiter(raw), strict=True)
+    lines = _lines(chunks)
+    first = next(lines, None)
+    if first is None:
+        raise Invalid("The file is empty.", code="empty_csv")
+    reader = csv.reader(itertools.chain([first], lines), delimiter=_delimiter(first),
+                        strict=True)
     try:
-        header = _header(next(reader, None))
-        rows, errors = [], {}
+        header = _header(next(reader))
+        count = 0
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
-            if len(rows) + len(errors) == limits.max_rows:
+            if count == limits.max_rows:
                 raise Invalid(f"Send at most {limits.max_rows} participants per file.",
                               code="too_many_rows")
+            count += 1
             if len(cells) != len(header):
-                errors[row_label(number)] = {"_row": [
+                yield number, None, {"_row": [
                     f"Has {len(cells)} cells; the header has {len(header)}."]}
                 continue
-            rows.append((number, {name: cell.strip()
-                                  for name, cell in zip(header, cells) if cell.strip()}))
+            yield number, {name: cell.strip()
+                           for name, cell in zip(header, cells) if cell.strip()}, None
     except csv.Error as exc:
         raise Invalid(f"The file is not valid CSV: {exc}.", code="malformed_csv") from exc
-    if not rows and not errors:
+    if not count:
         raise Invalid("The file has no participant rows below its header.",
                       code="empty_csv")
-    return rows, errors
 
 
-def _decode(raw):
-    try:
-        return raw.decode("utf-8-sig")  # spreadsheet programs often start with a BOM
-    except UnicodeDecodeError as exc:
-        raise Invalid(f"The file is not UTF-8 (byte {exc.start} cannot be read); save it as "
-                      "'CSV UTF-8' and send it again.", code="bad_encoding") from exc
+def _lines(chunks):
+    """The text of the file, line by line, each with its "\n" (as a file opened with
+    newline="" gives them to the CSV reader, so quoted cells may hold line breaks)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()  # spreadsheets often start with a BOM
+    received, partial = 0, ""
+    for chunk in itertools.chain(chunks, [b""]):  # b"": the end, to flush the decoder
+        pending = len(decoder.getstate()[0])
+        try:
+            text = partial + decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            raise Invalid(f"The file is not UTF-8 (byte {received - pending + exc.start} "
+                          "cannot be read); save it as 'CSV UTF-8' and send it again.",
+                          code="bad_encoding") from exc
+        received += len(chunk)
+        *complete, partial = text.split("\n")
+        yield from (line + "\n" for line in complete)
+    if partial:
+        yield partial
 
 
-def _delimiter(raw):
+def _delimiter(first_line):
     """Commas, or semicolons as spreadsheets write CSV in French or Spanish settings."""
-    first_line = raw.split(b"\n", 1)[0]
-    return ";" if first_line.count(b";") > first_line.count(b",") else ","
+    return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
 def _header(cells):
-    if cells is None:
-        raise Invalid("The file is empty.", code="empty_csv")
     header = [cell.strip().lower() for cell in cells]
     problems = []
     missing = [name for name in REQUIRED_COLUMNS if name not in header]

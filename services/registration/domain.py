@@ -158,39 +158,18 @@ def credentials_standing(statuses):
 STATE_CATEGORIES = (PARTY, "observer-state")  # listed by country; the rest by organisation
 
 
-def group_participants(participants):
-    """The list of participants as the UN issues it: Parties, then observer States, each by
-    country in English alphabetical order of UN short names; then IGOs, NGOs, the
-    secretariat and media, each by organisation; people by family then given name.
+def list_key(name):
+    """How the list of participants compares names and organisations: regardless of case
+    (Unicode case folding), then character by character. Stored beside each name
+    (registrations.*_key), so the database can sort a list of any size as this does."""
+    return name.casefold()
 
-    `participants`: dicts with at least category, country, country_name (the UN short
-    name), organisation, family_name and given_name. Returns [{"category", "countries":
-    [{"country", "country_name", "participants"}]}] for States and [{"category",
-    "organisations": [{"organisation", "participants"}]}] for the others; empty
-    categories are left out.
-    """
-    def person(p):
-        return (p["family_name"].casefold(), p["given_name"].casefold())
 
-    groups = []
-    for category in CATEGORIES:
-        in_category = [p for p in participants if p["category"] == category]
-        if not in_category:
-            continue
-        if category in STATE_CATEGORIES:
-            countries = sorted({(p["country_name"], p["country"]) for p in in_category},
-                               key=lambda pair: (pair[0].casefold(), pair[1]))
-            groups.append({"category": category, "countries": [
-                {"country": code, "country_name": name, "participants": sorted(
-                    (p for p in in_category if p["country"] == code), key=person)}
-                for name, code in countries]})
-        else:
-            names = sorted({p["organisation"] for p in in_category}, key=str.casefold)
-            groups.append({"category": category, "organisations": [
-                {"organisation": name, "participants": sorted(
-                    (p for p in in_category if p["organisation"] == name), key=person)}
-                for name in names]})
-    return groups
+def countries_in_list_order(un_names):
+    """Country codes ({alpha3: UN short name}) in the order the list of participants
+    gives States: English alphabetical order of UN short names, so "Republic of Moldova"
+    comes after Peru, not at "M"."""
+    return sorted(un_names, key=lambda code: (list_key(un_names[code]), code))
 
 
 # Invitations: a letter to each Party's focal point (and each admitted observer) to

@@ -205,26 +205,27 @@ def letter_facts(session, invitation_id):
 def register(uow, caller, meeting_id, data):
     """One nomination (usecases.register), checked against its addressee's invitation."""
     registration = usecases.register(uow, caller, meeting_id, data)
-    _note_nominations(uow, caller, [registration])
+    _note_nominations(uow, caller, meeting_id, [registration])
     return registration
 
 
-def register_delegation(uow, caller, meeting_id, raw_csv, limits):
+def register_delegation(uow, caller, meeting_id, chunks, limits):
     """A delegation's CSV (usecases.register_delegation), checked against invitations."""
-    batch = usecases.register_delegation(uow, caller, meeting_id, raw_csv, limits)
-    _note_nominations(uow, caller, batch["items"])
-    return batch
+    imported = usecases.register_delegation(uow, caller, meeting_id, chunks, limits)
+    _note_nominations(uow, caller, meeting_id, imported.nominees)
+    return imported
 
 
-def _note_nominations(uow, caller, registrations):
+def _note_nominations(uow, caller, meeting_id, nominees):
     """Nominations from invited Parties or observers: refused (409, with the date) past
     the invitation's deadline, which undoes the whole unit of work; the first one moves
-    the invitation to nominations_received. Those not invited nominate as before."""
-    if not registrations:
+    the invitation to nominations_received. Those not invited nominate as before.
+    `nominees`: registrations, or usecases.Nominee."""
+    if not nominees:
         return
-    addressees = {_addressee_of(registration) for registration in registrations}
+    addressees = {_addressee_of(nominee) for nominee in nominees}
     invited = uow.session.scalars(select(Invitation.id).where(
-        Invitation.meeting_id == registrations[0].meeting_id,
+        Invitation.meeting_id == meeting_id,
         Invitation.addressee.in_(addressees))).all()
     today = utcnow().date()
     for invitation_id in sorted(invited):  # one lock order, so no deadlock between batches
@@ -234,10 +235,10 @@ def _note_nominations(uow, caller, registrations):
         _move(uow, caller, invitation, "nominated")
 
 
-def _addressee_of(registration):
-    if registration.category == domain.PARTY:
-        return domain.party_code(registration.country)
-    return domain.organisation_key(registration.organisation)
+def _addressee_of(nominee):
+    if nominee.category == domain.PARTY:
+        return domain.party_code(nominee.country)
+    return domain.organisation_key(nominee.organisation)
 
 
 # Focal points' addresses

@@ -40,6 +40,10 @@ class Meeting(corrections.Correctable, Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+# The list of participants sorts by these (domain.list_key), character by character as
+# Python compares text: PostgreSQL's default collation would follow the server's locale.
+LIST_KEY = String(300).with_variant(String(300, collation="C"), "postgresql")
+
 FUNDED_PARTICIPANT = "funded = true AND status IN ('confirmed', 'checked_in')"
 
 
@@ -81,6 +85,10 @@ class Registration(corrections.Correctable, Base):
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     passport_number: Mapped[str | None] = mapped_column(String(40))
     passport_expires_on: Mapped[date | None] = mapped_column(Date)
+    # given_name, family_name, organisation as the list of participants compares them
+    given_key: Mapped[str] = mapped_column(LIST_KEY)
+    family_key: Mapped[str] = mapped_column(LIST_KEY)
+    organisation_key: Mapped[str] = mapped_column(LIST_KEY)
     checked_in_by: Mapped[str | None] = mapped_column(String(40))
     checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -91,7 +99,11 @@ class Registration(corrections.Correctable, Base):
     @property
     def reference(self):
         """The reference a person reads and quotes: COP-2/REG/0042."""
-        return f"{self.meeting.code}/REG/{self.number:04d}"
+        return registration_reference(self.meeting.code, self.number)
+
+
+def registration_reference(meeting_code, number):
+    return f"{meeting_code}/REG/{number:04d}"
 
 
 class Credentials(Base):

@@ -26,7 +26,10 @@ from services.registration import (
     attachments, domain, information, invitations, organisations, usecases,
 )
 from services.registration.delegation_csv import Limits as DelegationLimits
-from services.registration.exports import participants_csv, participants_pdf
+from services.registration.exports import (
+    REGISTRATION_ITEM_COLUMNS, in_chunks, participants_csv, participants_json,
+    participants_pdf, registrations_json,
+)
 from services.registration.letters import (
     render_invitation, render_letter, render_side_event_information, typesetting,
 )
@@ -159,8 +162,14 @@ class RegistrationService(ServiceBase):
             raise Invalid("Send the delegation as CSV with 'Content-Type: text/csv'.",
                           code="unsupported_media_type")
         limits = self.delegation_limits
-        return self._run(invitations.register_delegation, caller, meeting_id,
-                         limits.read_body(request.stream), limits)
+        imported = self._run(invitations.register_delegation, caller, meeting_id,
+                             limits.body_chunks(request.stream, request.content_length),
+                             limits)
+        return _streamed(registrations_json(
+            imported.count, imported.meeting_code,
+            usecases.created_registrations(self.db.engine(), imported,
+                                           REGISTRATION_ITEM_COLUMNS)),
+            "application/json", status=201)
 
     @api("GET", "/meetings/<meeting_id>/registrations", query=RegistrationListQuery,
          returns=page_of(RegistrationSchema))
@@ -236,16 +245,17 @@ class RegistrationService(ServiceBase):
         """The list of participants as the UN issues it (Parties, observer States, then
         organisations), provisional until the meeting ends; JSON, CSV
         (Accept: text/csv) or PDF (Accept: application/pdf, in `lang`)."""
-        listing = self._run(usecases.participants, caller, meeting_id)
+        listing, statement = self._run(usecases.participants, caller, meeting_id)
+        people = usecases.participants_in_order(self.db.engine(), statement)
         wanted = request.accept_mimetypes.best_match(
             ("application/json", "text/csv", "application/pdf"))
         name = f"{listing['meeting_code']}-participants-{listing['edition']}"
         if wanted == "application/pdf":
-            return _pdf(participants_pdf(listing, query["lang"]), f"{name}.pdf")
+            return _pdf(participants_pdf(listing, people, query["lang"]), f"{name}.pdf")
         if wanted == "text/csv":
-            return Response(participants_csv(listing), mimetype="text/csv", headers={
+            return _streamed(participants_csv(people), "text/csv", headers={
                 "Content-Disposition": f'attachment; filename="{name}.csv"'})
-        return listing
+        return _streamed(participants_json(listing, people), "application/json")
 
     # Badges and the check-in desk
 
@@ -519,6 +529,12 @@ class RegistrationService(ServiceBase):
     def _documents_url(self):
         """Where the public reads documents (DOCUMENTS_PUBLIC_URL), for links in mails."""
         return setting(self.config, "DOCUMENTS_PUBLIC_URL", None)
+
+
+def _streamed(pieces, mimetype, status=200, headers=None):
+    """An answer sent as it is made (`pieces` of text, read from the database after the
+    worker has returned), in chunks: a list of any length in bounded memory."""
+    return Response(in_chunks(pieces), status=status, mimetype=mimetype, headers=headers)
 
 
 def _pdf(content, filename):

@@ -5,11 +5,12 @@ Entrypoints call these; tests can too, with a unit of work on a scratch database
 import hashlib
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
 from marshmallow import ValidationError
-from sqlalchemy import extract, func, select
+from sqlalchemy import case, extract, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from coord import corrections, scope, waiting
@@ -22,7 +23,7 @@ from coord.http import decode_cursor, keyset_slice, page
 from coord.vocabulary import ORGANISER
 from coord.waiting import Wait
 from services.registration import badges, delegation_csv, domain, organisations
-from services.registration.countries import country
+from services.registration.countries import all_countries, country
 from services.registration.letters import LetterFacts, render_letter, translated
 from services.registration.letters.typesetting import check_printable
 from services.registration.models import (
@@ -208,6 +209,9 @@ def correct_registration(uow, caller, registration_id, changes, if_match):
     changed = corrections.apply(registration, changes)
     if not changed:
         return registration
+    for name, key in _list_keys(registration.given_name, registration.family_name,
+                                registration.organisation).items():
+        setattr(registration, name, key)
     registration.updated_at = utcnow()
     meeting = get_meeting(uow, registration.meeting_id)
     _flush_or_conflict(uow, f"{registration.email} is already registered for {meeting.code}.")
@@ -267,53 +271,149 @@ def register(uow, caller, meeting_id, data):
     return registration
 
 
-def register_delegation(uow, caller, meeting_id, raw_csv, limits):
-    """A delegation's nominations from CSV: every row or none (400 naming each bad row);
-    `limits`: the operator's delegation_csv.Limits."""
+DELEGATION_BATCH = 1000  # a file's rows checked against the database and inserted at once
+DELEGATION_PROGRESS = 10_000  # a log line each time this many more rows have been read
+
+
+@dataclass(frozen=True)
+class Nominee:
+    """Whom a nomination is for, as invitations are addressed: a category, a country and
+    an organisation."""
+
+    category: str
+    country: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class DelegationImported:
+    """What a delegation file created: `count` registrations numbered from
+    `first_number` (in the file's order), for these `nominees`."""
+
+    meeting_id: str
+    meeting_code: str
+    first_number: int
+    count: int
+    nominees: frozenset
+
+
+def register_delegation(uow, caller, meeting_id, chunks, limits):
+    """A delegation's nominations from CSV, read as it arrives (`chunks` of the body):
+    every row or none (400 naming each bad row); `limits`: the operator's
+    delegation_csv.Limits. The answer's registrations are read back from the database
+    (`created_registrations`) once this has committed."""
     meeting = _locked_meeting(uow, meeting_id)
-    rows, errors = delegation_csv.read_rows(raw_csv, limits)
-    nominations = []
-    for number, cells in rows:
+    delegation = _DelegationImport(uow, caller, meeting)
+    for number, cells, shape_problem in delegation_csv.read_rows(chunks, limits):
+        delegation.take(number, cells, shape_problem)
+    return delegation.finish()
+
+
+class _DelegationImport:
+    """One delegation file going into the database, in batches, inside the caller's one
+    transaction: a file of 100,000 rows is never held whole, nor are its registrations or
+    their events. Kept meanwhile: the file's e-mails (to name a repeat's first row), the
+    errors, and whom the file nominates.
+
+    Rows are checked one by one as the reader hands them over; each batch is checked
+    against the database for e-mails registered before, then inserted with its events
+    (Core, one statement per table). After the first bad row nothing more is inserted but
+    every row is still checked, so the 400 names them all; the unit of work then rolls
+    back what the earlier batches inserted.
+    """
+
+    def __init__(self, uow, caller, meeting):
+        self.uow, self.caller, self.meeting = uow, caller, meeting
+        self.first_number = _next_number(uow, meeting)
+        self.read = self.created = 0
+        self.errors = {}
+        self.first_row = {}  # e-mail: the row it first appears on
+        self.batch = []
+        self.nominees = set()
+
+    def take(self, number, cells, shape_problem):
+        self.read += 1
+        if self.read % DELEGATION_PROGRESS == 0:
+            log.info("delegation file for %s: %d rows read, %d imported, %d not valid",
+                     self.meeting.code, self.read, self.created, len(self.errors))
+        if shape_problem:
+            self.errors[delegation_csv.row_label(number)] = shape_problem
+            return
         try:
             data = NOMINATION.load(cells)
-            nominations.append((number, data, country(data["country"])))
+            origin = country(data["country"])
             _check_person(data)
         except ValidationError as exc:
-            errors[delegation_csv.row_label(number)] = exc.messages
+            self.errors[delegation_csv.row_label(number)] = exc.messages
+            return
         except Invalid as exc:
-            errors[delegation_csv.row_label(number)] = exc.fields
-    for _, data, _ in nominations:
-        _check_nominator(uow, caller, meeting, data)
-    errors.update(_email_clashes(uow, meeting, nominations))
-    if errors:
-        raise Invalid(f"{len(errors)} row(s) of the file are not valid; nothing was imported.",
-                      code="invalid_rows", fields=dict(sorted(
-                          errors.items(), key=lambda item: int(item[0].split()[-1]))))
-    first = _next_number(uow, meeting)
-    registrations = [_add_registration(uow, meeting, data, origin, first + offset)
-                     for offset, (_, data, origin) in enumerate(nominations)]
-    _flush_or_conflict(uow, f"Someone in the file was just registered for {meeting.code}.")
-    for registration in registrations:
-        _becomes_party(uow, registration, caller)  # its nominator
-        _emit_registration(uow, "registration_submitted", registration, caller, meeting,
-                           owner=ORGANISER)
-    return {"count": len(registrations), "items": registrations}
+            self.errors[delegation_csv.row_label(number)] = exc.fields
+            return
+        _check_nominator(self.uow, self.caller, self.meeting, data)
+        self.batch.append((number, data, origin))
+        if len(self.batch) == DELEGATION_BATCH:
+            self._flush()
+
+    def finish(self):
+        self._flush()
+        if self.errors:
+            raise Invalid(f"{len(self.errors)} row(s) of the file are not valid; nothing was "
+                          "imported.", code="invalid_rows", fields=dict(sorted(
+                              self.errors.items(), key=lambda item: int(item[0].split()[-1]))))
+        log.info("delegation file for %s: %d registrations imported", self.meeting.code,
+                 self.created)
+        return DelegationImported(self.meeting.id, self.meeting.code, self.first_number,
+                                  self.created,
+                                  frozenset(self.nominees))
+
+    def _flush(self):
+        batch, self.batch = self.batch, []
+        self._note_email_clashes(batch)
+        if self.errors or not batch:
+            return  # nothing of a refused file is inserted any more
+        now = utcnow()
+        rows = [_registration_row(self.meeting, data, origin, self.first_number + self.created
+                                  + offset, now)
+                for offset, (_, data, origin) in enumerate(batch)]
+        self.uow.session.execute(insert(Registration.__table__), rows)
+        scope.become_parties_to_each(self.uow.session, PARTIES, "registration",
+                                     [row["id"] for row in rows], self.caller)  # nominator
+        self.uow.emit_many(_registration_event(
+            "registration_submitted", SimpleNamespace(**row), self.caller, self.meeting,
+            owner=ORGANISER) for row in rows)
+        self.created += len(rows)
+        self.nominees.update(Nominee(row["category"], row["country"], row["organisation"])
+                             for row in rows)
+
+    def _note_email_clashes(self, batch):
+        """Rows whose e-mail was registered before this file, or repeats an earlier row's."""
+        taken = _registered_emails(self.uow, self.meeting, [data["email"] for _, data, _ in batch],
+                                   numbered_before=self.first_number)
+        for number, data, _ in batch:
+            email = data["email"].lower()
+            if email in taken:
+                self.errors[delegation_csv.row_label(number)] = {
+                    "email": [f"Already registered for {self.meeting.code}."]}
+            elif email in self.first_row:
+                self.errors[delegation_csv.row_label(number)] = {
+                    "email": [f"Same email as row {self.first_row[email]}."]}
+            self.first_row.setdefault(email, number)
 
 
-def _email_clashes(uow, meeting, nominations):
-    """Rows whose email repeats an earlier row's, or is already registered."""
-    clashes, first_row = {}, {}
-    taken = _registered_emails(uow, meeting, [data["email"] for _, data, _ in nominations])
-    for number, data, _ in nominations:
-        email = data["email"].lower()
-        if email in taken:
-            clashes[delegation_csv.row_label(number)] = {
-                "email": [f"Already registered for {meeting.code}."]}
-        elif email in first_row:
-            clashes[delegation_csv.row_label(number)] = {
-                "email": [f"Same email as row {first_row[email]}."]}
-        first_row.setdefault(email, number)
-    return clashes
+def created_registrations(engine, imported, columns, page_size=DELEGATION_BATCH):
+    """The registrations a delegation file created, in the file's order, a page at a time,
+    as rows of the named `columns` (no ORM object, nor its joined meeting, per row): read
+    after its unit of work committed, each page on a connection held only while it is
+    read, for the streamed answer (the worker has returned by then)."""
+    registrations = Registration.__table__
+    end = imported.first_number + imported.count
+    for start in range(imported.first_number, end, page_size):
+        with engine.connect() as connection:
+            yield connection.execute(select(*(registrations.c[name] for name in columns)).where(
+                registrations.c.meeting_id == imported.meeting_id,
+                registrations.c.number >= start,
+                registrations.c.number < min(start + page_size, end),
+            ).order_by(registrations.c.number)).mappings().all()
 
 
 def _check_nominator(uow, caller, meeting, data):
@@ -329,10 +429,15 @@ def _check_acts_for(uow, caller, registration):
         category=registration.category, organisation_name=registration.organisation)
 
 
-def _registered_emails(uow, meeting, emails):
+def _registered_emails(uow, meeting, emails, numbered_before=None):
+    """Which of `emails` are registered for the meeting (only among registrations
+    numbered before `numbered_before`, when given: those before a file's own)."""
     lowered = {email.lower() for email in emails}
-    return set(uow.session.scalars(select(Registration.email).where(
-        Registration.meeting_id == meeting.id, Registration.email.in_(lowered))))
+    statement = select(Registration.email).where(
+        Registration.meeting_id == meeting.id, Registration.email.in_(lowered))
+    if numbered_before is not None:
+        statement = statement.where(Registration.number < numbered_before)
+    return set(uow.session.scalars(statement))
 
 
 def _locked_meeting(uow, meeting_id):
@@ -353,16 +458,29 @@ def _check_person(data):
 
 
 def _add_registration(uow, meeting, data, origin, number):
-    now = utcnow()
-    registration = Registration(
-        id=str(uuid.uuid4()), meeting_id=meeting.id, meeting=meeting, number=number,
-        email=data["email"].lower(),
-        country=origin.alpha3, region=origin.region, funding_eligible=origin.funding_eligible,
-        priority=origin.priority, funded=False, status=domain.NOMINATED,
-        created_at=now, updated_at=now,
-        **{k: v for k, v in data.items() if k not in ("email", "country")})
+    registration = Registration(meeting=meeting,
+                                **_registration_row(meeting, data, origin, number, utcnow()))
     uow.session.add(registration)
     return registration
+
+
+def _registration_row(meeting, data, origin, number, now):
+    """A new registration's columns, from a nomination's `data` (every column present,
+    as a batch insert of many rows needs)."""
+    return {
+        **dict.fromkeys(NOMINATION.fields), **data,
+        "id": str(uuid.uuid4()), "meeting_id": meeting.id, "number": number,
+        "email": data["email"].lower(), "country": origin.alpha3, "region": origin.region,
+        "funding_eligible": origin.funding_eligible, "priority": origin.priority,
+        "funded": False, "status": domain.NOMINATED, "created_at": now, "updated_at": now,
+        **_list_keys(data["given_name"], data["family_name"], data["organisation"])}
+
+
+def _list_keys(given_name, family_name, organisation):
+    """The registration's names as the list of participants sorts them."""
+    return {"given_key": domain.list_key(given_name),
+            "family_key": domain.list_key(family_name),
+            "organisation_key": domain.list_key(organisation)}
 
 
 def confirm(uow, caller, registration_id, funded, send_mail=False):
@@ -460,7 +578,12 @@ def _waiting(owner, action):
 
 
 def _emit_registration(uow, event_type, registration, caller, meeting, *, owner, **extra):
-    uow.emit(Event(
+    uow.emit(_registration_event(event_type, registration, caller, meeting, owner=owner,
+                                 **extra))
+
+
+def _registration_event(event_type, registration, caller, meeting, *, owner, **extra):
+    return Event(
         event_type, "registration", registration.id, actor=caller, owner=owner,
         meeting_id=registration.meeting_id,
         data={"meeting_code": meeting.code, "given_name": registration.given_name,
@@ -470,7 +593,7 @@ def _emit_registration(uow, event_type, registration, caller, meeting, *, owner,
               "funding_requested": registration.funding_requested,
               "funding_eligible": registration.funding_eligible,
               "funded": registration.funded, "priority": registration.priority,
-              "waiting": _waiting(owner, domain.ACTIONS["registration"]), **extra}))
+              "waiting": _waiting(owner, domain.ACTIONS["registration"]), **extra})
 
 
 def list_registrations(uow, caller, meeting_id, query):
@@ -488,22 +611,56 @@ PARTICIPANT_COLUMNS = (Registration.id, Registration.title, Registration.given_n
 
 
 def participants(uow, caller, meeting_id, today=None):
-    """The list of participants (confirmed and checked in) `caller` reads, grouped for
-    publication: provisional until the meeting has ended, final after."""
+    """The list of participants (confirmed and checked in) `caller` reads: its head
+    (meeting, edition, total), provisional until the meeting has ended, final after; and
+    the statement that reads its people in the list's order (`participants_in_order`)."""
     meeting = get_meeting(uow, meeting_id)
-    # Only the listed columns, as plain rows: no ORM object (nor its joined meeting) per
-    # person, which for a 100,000-participant meeting cost seconds and hundreds of MB.
-    people = [
-        {**person, "country_name": country(person["country"]).un_name}
-        for person in uow.session.execute(_readable(select(*PARTICIPANT_COLUMNS).where(
-            Registration.meeting_id == meeting.id,
-            Registration.status.in_(domain.PARTICIPATING)), caller)).mappings()]
-    return {"meeting_id": meeting.id, "meeting_code": meeting.code,
+    people = _readable(select(*PARTICIPANT_COLUMNS).where(
+        Registration.meeting_id == meeting.id,
+        Registration.status.in_(domain.PARTICIPATING)), caller)
+    head = {"meeting_id": meeting.id, "meeting_code": meeting.code,
             "meeting_title": meeting.title, "city": meeting.city,
             "translations": meeting.translations or {},
             "starts_on": meeting.starts_on, "ends_on": meeting.ends_on,
             "edition": "final" if (today or date.today()) > meeting.ends_on else "provisional",
-            "total": len(people), "categories": domain.group_participants(people)}
+            "total": uow.session.scalar(select(func.count()).select_from(people.subquery()))}
+    return head, people.order_by(*_LIST_ORDER)
+
+
+def _list_order():
+    """The list of participants as the UN issues it, sorted by the database: Parties, then
+    observer States, each by country (domain.countries_in_list_order); then IGOs, NGOs,
+    the secretariat and media, each by organisation; people by family then given name
+    (domain.list_key, stored beside the names), the id last, so every reading agrees."""
+    countries = domain.countries_in_list_order(
+        {code: found.un_name for code, found in all_countries().items()})
+    is_state = Registration.category.in_(domain.STATE_CATEGORIES)
+    return (case({category: rank for rank, category in enumerate(domain.CATEGORIES)},
+                 value=Registration.category),
+            case((is_state, case({code: rank for rank, code in enumerate(countries)},
+                                 value=Registration.country))),
+            case((~is_state, Registration.organisation_key)),
+            case((~is_state, Registration.organisation)),
+            Registration.family_key, Registration.given_key, Registration.id)
+
+
+_LIST_ORDER = _list_order()
+
+
+def participants_in_order(engine, statement, batch=1000):
+    """The people of the list (`participants`), each a row with its country's UN short
+    name, fetched `batch` at a time: for a streamed answer, read after the worker has
+    returned, on a connection of its own held until the last row (on SQLite, the
+    process's one connection: other requests wait meanwhile). Plain dicts from Core rows:
+    ORM result rows cost a second per 100,000 people."""
+    un_names = {code: found.un_name for code, found in all_countries().items()}
+    with engine.connect() as connection:  # Core rows: no ORM result processing per row
+        rows = connection.execution_options(yield_per=batch).execute(statement)
+        names = tuple(rows.keys())
+        for row in rows:
+            person = dict(zip(names, row))
+            person["country_name"] = un_names[person["country"]]
+            yield person
 
 
 def letter_facts(uow, registration_id, kind):

@@ -91,6 +91,43 @@ def test_the_operators_limits_refuse_a_bigger_file_whole(services):
     error = error_of(upload(small, meeting_id, HEADER + "".join(rows)), 400, "too_many_rows")
     assert "at most 2" in error["message"]
     error_of(upload(small, meeting_id, HEADER + GOOD_ROWS + "#" * 200), 400, "file_too_large")
+    # The file's size is refused before its meeting is looked for: 400 before 404.
+    error_of(upload(small, "no-such-meeting", HEADER + GOOD_ROWS + "#" * 200), 400,
+             "file_too_large")
+    error_of(upload(small, "no-such-meeting", HEADER + GOOD_ROWS), 404)
     assert registered(small, meeting_id) == []
     assert upload(small, meeting_id, HEADER + "".join(rows[:2])).status_code == 201
     assert len(registered(small, meeting_id)) == 2
+
+
+def numbered_rows(count, bad=None):
+    """`count` participant rows (file rows 2 to count + 1), with `bad`: {row: line}."""
+    lines = [f"Ana,Delegate {n},delegate.{n}@example.org,PER,party,Ministry\n"
+             for n in range(2, count + 2)]
+    for row, line in (bad or {}).items():
+        lines[row - 2] = line
+    return HEADER.replace(",visa_letter_requested", "") + "".join(lines)
+
+
+def test_a_bad_row_beyond_the_first_batch_stores_nothing_and_emits_nothing(registration,
+                                                                          events, meeting):
+    """Rows go in by the thousand inside one transaction: a bad row after some went in
+    still leaves nothing stored and no event, and every bad row is named."""
+    refused = numbered_rows(2600, bad={
+        2400: "Ana,Again,delegate.3@example.org,PER,party,Ministry\n",
+        2500: "Bad,Email,not-an-email,PER,party,Ministry\n"})
+    error = error_of(upload(registration, meeting["id"], refused), 400, "invalid_rows")
+    assert list(error["fields"]) == ["row 2400", "row 2500"]
+    assert error["fields"]["row 2400"]["email"] == ["Same email as row 3."]
+    assert registered(registration, meeting["id"]) == []
+
+    created = upload(registration, meeting["id"], numbered_rows(2600))
+    assert created.status_code == 201, created.text[:500]
+    answer = created.json()
+    assert answer["count"] == 2600
+    assert [item["email"] for item in answer["items"]] == [
+        f"delegate.{n}@example.org" for n in range(2, 2602)]  # every one, in file order
+    assert [item["reference"] for item in answer["items"][:2]] == [
+        "COP-2/REG/0001", "COP-2/REG/0002"]
+    events.wait_for("registration_submitted", count=2600)
+    assert events.types().count("registration_submitted") == 2600  # none for the refusal

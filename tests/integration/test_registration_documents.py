@@ -77,3 +77,38 @@ def test_the_list_of_participants_groups_confirmed_people_by_category_then_count
     assert [(r["category"], r["country"], r["family_name"]) for r in rows] == [
         ("party", "NGA", "Okafor"), ("party", "PER", "Abad"), ("party", "PER", "Zapata"),
         ("ngo", "CHE", "Lee")]
+
+
+def test_the_list_is_in_un_order_whatever_the_order_people_were_registered_in(
+        registration, meeting):
+    """The database sorts the list now: categories, States by UN short name, organisations
+    and people regardless of case, as the list was always printed (what the unit test of
+    the Python sorting checked)."""
+    for number, (family, category, country, organisation) in enumerate([
+            ("Lee", "ngo", "CHE", "Zero Mercury Working Group"),
+            ("Roy", "ngo", "IND", "Arnika"), ("Kim", "ngo", "KOR", "Arnika"),
+            ("Zapata", "party", "PER", "Ministry"), ("abad", "party", "PER", "Ministry"),
+            ("Okafor", "party", "NGA", "Ministry"), ("Popescu", "party", "MDA", "Ministry"),
+            ("Rossi", "observer-state", "VAT", "Holy See"),
+            ("Doe", "media", "USA", "AFP")]):
+        confirmed(registration, meeting["id"], number, family_name=family, country=country,
+                  category=category, organisation=organisation)
+    path = f"/meetings/{meeting['id']}/participants"
+    listing = registration.client.get(path).json()
+    assert listing["total"] == 9
+    assert [(group["category"], [(delegation.get("country_name") or delegation["organisation"],
+                                  [p["family_name"] for p in delegation["participants"]])
+                                 for delegation in group.get("countries",
+                                                             group.get("organisations"))])
+            for group in listing["categories"]] == [
+        ("party", [("Nigeria", ["Okafor"]), ("Peru", ["abad", "Zapata"]),
+                   ("Republic of Moldova", ["Popescu"])]),
+        ("observer-state", [("Holy See", ["Rossi"])]),
+        ("ngo", [("Arnika", ["Kim", "Roy"]), ("Zero Mercury Working Group", ["Lee"])]),
+        ("media", [("AFP", ["Doe"])])]
+    table = registration.client.get(path, headers={"Accept": "text/csv"}).text
+    assert [(row["family_name"], row["country_name"])
+            for row in csv.DictReader(io.StringIO(table))] == [
+        ("Okafor", "Nigeria"), ("abad", "Peru"), ("Zapata", "Peru"),
+        ("Popescu", "Republic of Moldova"), ("Rossi", "Holy See"), ("Kim", ""), ("Roy", ""),
+        ("Lee", ""), ("Doe", "")]

@@ -4,10 +4,23 @@ import io
 import pytest
 
 from coord.errors import Invalid
-from services.registration.delegation_csv import Limits, read_rows
+from services.registration import delegation_csv
+from services.registration.delegation_csv import Limits
 
 HEADER = "given_name,family_name,email,country,category,organisation\n"
 ROW = "Ana,Pérez,ana@example.org,PER,party,Ministry\n"
+
+
+def read_rows(raw, limits=Limits()):
+    """The whole file's rows and errors, as the import sees them one by one."""
+    rows, errors = [], {}
+    for number, cells, problem in delegation_csv.read_rows(
+            limits.body_chunks(io.BytesIO(raw)), limits):
+        if problem:
+            errors[delegation_csv.row_label(number)] = problem
+        else:
+            rows.append((number, cells))
+    return rows, errors
 
 
 def refusal(raw, limits=Limits()):
@@ -83,7 +96,24 @@ def test_a_body_over_the_operators_byte_limit_is_refused_unread():
     body = io.BytesIO((HEADER + ROW * 100).encode())
     limits = Limits(max_bytes=len(HEADER) + len(ROW.encode()))
     with pytest.raises(Invalid) as refused:
-        limits.read_body(body)
+        list(limits.body_chunks(body))
     assert refused.value.code == "file_too_large"
     assert body.tell() == limits.max_bytes + 1  # the rest was never read
-    assert Limits(max_bytes=len(body.getvalue())).read_body(io.BytesIO(body.getvalue()))
+    whole = Limits(max_bytes=len(body.getvalue()))
+    assert b"".join(whole.body_chunks(io.BytesIO(body.getvalue()))) == body.getvalue()
+    with pytest.raises(Invalid) as declared:  # a declared length over the limit: at once
+        limits.body_chunks(body, declared_length=limits.max_bytes + 1)
+    assert declared.value.code == "file_too_large"
+
+
+def test_a_file_arriving_in_pieces_reads_as_the_same_file():
+    """Chunks end anywhere: inside a character, a line, a quoted cell's line break."""
+    raw = (HEADER + 'Nguyễn,"Văn\nAn",an@example.org,VNM,party,"Ministry, Hanoi"\n'
+           + ROW).encode()
+    whole = list(delegation_csv.read_rows(iter([raw])))
+    byte_by_byte = list(delegation_csv.read_rows(raw[i:i + 1] for i in range(len(raw))))
+    assert byte_by_byte == whole
+    assert whole[0] == (2, {"given_name": "Nguyễn", "family_name": "Văn\nAn",
+                            "email": "an@example.org", "country": "VNM",
+                            "category": "party", "organisation": "Ministry, Hanoi"}, None)
+    assert [number for number, _, _ in whole] == [2, 3]  # a record is a row

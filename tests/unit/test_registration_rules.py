@@ -103,28 +103,10 @@ def test_a_countrys_credentials_standing(statuses, standing):
     assert domain.credentials_standing(statuses) == standing
 
 
-def person(family, category, country, country_name, given="A", organisation="Ministry"):
-    return {"family_name": family, "given_name": given, "category": category,
-            "country": country, "country_name": country_name, "organisation": organisation}
-
-
-def test_participants_are_listed_as_the_un_lists_them():
-    groups = domain.group_participants([
-        person("Lee", "ngo", "CHE", "Switzerland", organisation="Zero Mercury Working Group"),
-        person("Roy", "ngo", "IND", "India", organisation="Arnika"),
-        person("Kim", "ngo", "KOR", "Republic of Korea", organisation="Arnika"),
-        person("Zapata", "party", "PER", "Peru"), person("abad", "party", "PER", "Peru"),
-        person("Okafor", "party", "NGA", "Nigeria"),
-        person("Popescu", "party", "MDA", "Republic of Moldova"),
-        person("Rossi", "observer-state", "VAT", "Holy See"),
-        person("Doe", "media", "USA", "United States of America", organisation="AFP"),
-    ])
-    assert [g["category"] for g in groups] == ["party", "observer-state", "ngo", "media"]
+def test_states_are_listed_by_un_short_name_and_names_regardless_of_case():
     # UN short names decide the order: Republic of Moldova after Peru, not at "M".
-    assert [c["country"] for c in groups[0]["countries"]] == ["NGA", "PER", "MDA"]
-    assert [p["family_name"] for p in groups[0]["countries"][1]["participants"]] == [
-        "abad", "Zapata"]
-    # NGOs by organisation, whatever their people's countries.
-    assert [(o["organisation"], [p["family_name"] for p in o["participants"]])
-            for o in groups[2]["organisations"]] == [
-        ("Arnika", ["Kim", "Roy"]), ("Zero Mercury Working Group", ["Lee"])]
+    assert domain.countries_in_list_order({
+        "PER": "Peru", "MDA": "Republic of Moldova", "NGA": "Nigeria",
+        "VAT": "Holy See"}) == ["VAT", "NGA", "PER", "MDA"]
+    assert sorted(["Zapata", "abad", "Élan", "élan"], key=domain.list_key) == [
+        "abad", "Zapata", "Élan", "élan"]
