@@ -121,6 +121,7 @@ class UnitOfWork:
         self._service = service
         self._on_events_committed = on_events_committed
         self._pending = []
+        self._turns_held = set()
 
     def __enter__(self):
         return self
@@ -166,6 +167,9 @@ class UnitOfWork:
         advisory lock; take it before any other lock, so that it cannot close a cycle.
         SQLite has nothing to do: one connection runs one unit of work at a time.
         """
+        if name in self._turns_held:
+            return  # held since an earlier call: a batch of events takes it once
+        self._turns_held.add(name)
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
                                  {"name": name})
@@ -182,17 +186,25 @@ class UnitOfWork:
         ))
         return envelope
 
-    def first_delivery(self, event_id):
-        """Claim `event_id` for this service; False when it was already handled.
+    def claim_first_deliveries(self, event_ids):
+        """Claim `event_ids` for this service; returns those that were not handled before.
 
-        One statement, `INSERT ... ON CONFLICT DO NOTHING`: it inserts the claim (one row
-        changed) or finds it there (none). The claim commits with the handler's effect. A
-        concurrent delivery of the same event waits on the first one's row (PostgreSQL)
-        and, once that commits, finds the claim; should the first roll back, it claims.
+        One statement for a whole batch, `INSERT ... ON CONFLICT DO NOTHING RETURNING`: a
+        claim is inserted for each new id and none for an id already there. The claims
+        commit with the handlers' effects. A concurrent delivery of the same event waits
+        on the first one's row (PostgreSQL) and, once that commits, finds the claim;
+        should the first roll back, it claims. Ids are claimed in sorted order, so two
+        batches sharing ids lock them in the same order and never deadlock.
         """
-        claim = _insert_ignoring_duplicates(self.session, self._inbox).values(
-            consumer=self._service, event_id=str(event_id), handled_at=utcnow())
-        return self.session.execute(claim).rowcount == 1
+        ids = sorted({str(event_id) for event_id in event_ids})
+        if not ids:
+            return set()
+        now = utcnow()
+        claim = (_insert_ignoring_duplicates(self.session, self._inbox)
+                 .values([{"consumer": self._service, "event_id": event_id,
+                           "handled_at": now} for event_id in ids])
+                 .returning(self._inbox.c.event_id))
+        return set(self.session.scalars(claim))
 
     def commit(self):
         self.session.commit()

@@ -50,18 +50,18 @@ def handle_registration_event(uow, envelope, today):
                 "meeting_updated": meeting_updated,
                 "registration_confirmed": registration_confirmed,
                 "registration_withdrawn": registration_withdrawn}
-    _handle_once(uow, envelope, handlers, today)
+    _handle(uow, envelope, handlers, today)
 
 
 def handle_support_event(uow, envelope, today):
-    _handle_once(uow, envelope, {"agreement_recorded": agreement_recorded,
-                                 "agreement_updated": agreement_recorded,
-                                 "agreement_declined": agreement_declined}, today)
+    _handle(uow, envelope, {"agreement_recorded": agreement_recorded,
+                            "agreement_updated": agreement_recorded,
+                            "agreement_declined": agreement_declined}, today)
 
 
-def _handle_once(uow, envelope, handlers, today):
+def _handle(uow, envelope, handlers, today):
     handler = handlers.get(envelope["type"])
-    if handler is not None and uow.first_delivery(envelope["event_id"]):
+    if handler is not None:
         handler(uow, envelope, today)
 
 
