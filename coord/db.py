@@ -120,7 +120,7 @@ class UnitOfWork:
         self._inbox = metadata.tables[INBOX]
         self._service = service
         self._on_events_committed = on_events_committed
-        self._pending = []
+        self._events_recorded = False  # only whether to wake the relay at commit
         self._turns_held = set()
 
     def __enter__(self):
@@ -176,15 +176,27 @@ class UnitOfWork:
 
     def emit(self, event):
         """Record an event to be published once this transaction commits."""
-        envelope = event.envelope(self._service, correlation_id=logs.current_correlation_id())
-        log.info("recorded %s", envelope["type"],
-                 extra={"emitted_event_id": envelope["event_id"]})
-        self._pending.append(envelope)
-        self.session.execute(insert(self._outbox).values(
-            event_id=envelope["event_id"], type=envelope["type"],
-            payload=json.dumps(envelope), created_at=utcnow(),
-        ))
-        return envelope
+        return self.emit_many([event])[0]
+
+    def emit_many(self, events):
+        """Record events to be published once this transaction commits, in one statement
+        (a batch of a bulk import records thousands at a time). Their envelopes are not
+        kept: only that some were recorded, to wake the relay at commit."""
+        correlation_id = logs.current_correlation_id()
+        envelopes = [event.envelope(self._service, correlation_id=correlation_id)
+                     for event in events]
+        if not envelopes:
+            return envelopes
+        for envelope in envelopes:
+            log.info("recorded %s", envelope["type"],
+                     extra={"emitted_event_id": envelope["event_id"]})
+        recorded_at = utcnow()
+        self.session.execute(insert(self._outbox), [
+            {"event_id": envelope["event_id"], "type": envelope["type"],
+             "payload": json.dumps(envelope), "created_at": recorded_at}
+            for envelope in envelopes])
+        self._events_recorded = True
+        return envelopes
 
     def claim_first_deliveries(self, event_ids):
         """Claim `event_ids` for this service; returns those that were not handled before.
@@ -208,9 +220,9 @@ class UnitOfWork:
 
     def commit(self):
         self.session.commit()
-        if self._pending and self._on_events_committed:
+        if self._events_recorded and self._on_events_committed:
             self._on_events_committed()
-        self._pending = []
+        self._events_recorded = False
 
 
 def _insert_ignoring_duplicates(session, table):

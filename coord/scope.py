@@ -69,13 +69,19 @@ def become_parties(session, parties, subject_type, subject_id, *organisations):
     `mc` is never recorded: it reads everything anyway. Idempotent (ON CONFLICT DO
     NOTHING), so an event handled again or two writers at once add nothing twice.
     """
+    become_parties_to_each(session, parties, subject_type, [subject_id], *organisations)
+
+
+def become_parties_to_each(session, parties, subject_type, subject_ids, *organisations):
+    """`become_parties` for many subjects at once, in one statement (a bulk import)."""
+    named = sorted({org for org in organisations if org and org != ORGANISER})
     rows = [{"subject_type": subject_type, "subject_id": str(subject_id), "organisation": org}
-            for org in sorted({org for org in organisations if org and org != ORGANISER})]
+            for subject_id in subject_ids for org in named]
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    session.execute(insert(parties).values(rows).on_conflict_do_nothing())
+    session.execute(insert(parties).on_conflict_do_nothing(), rows)
 
 
 # Fields of an event's data that name an organisation taking part in its subject.
