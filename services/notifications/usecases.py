@@ -44,7 +44,7 @@ def record(uow, envelope, meeting_codes):
         subject_kind=envelope["subject"]["kind"], subject_id=envelope["subject"]["id"],
         data=envelope.get("data") or {},
     )
-    session.execute(insert(FeedEntry).values(**vars(entry)))
+    session.execute(insert(FeedEntry.__table__), [vars(entry)])
     # Everyone it names is party to its subject from now on, and reads every entry about
     # it, earlier ones included ("now or before", coord.scope).
     scope.become_parties(session, PARTIES, entry.subject_kind, entry.subject_id,

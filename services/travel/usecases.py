@@ -218,12 +218,17 @@ def _meeting_id(envelope):
 def _locked_meeting(uow, meeting_id, code=None):
     """The meeting's row, created if travel has not heard of it yet, and locked so that
     handlers of one meeting's events run one after the other (on PostgreSQL; SQLite
-    runs every unit of work one at a time anyway)."""
-    meeting = uow.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
+    runs every unit of work one at a time anyway). Read once a unit of work: the lock holds
+    until it ends, so a batch of the meeting's events does not read it again."""
+    locked = uow.session.info.setdefault("locked_meetings", {})
+    meeting = locked.get(meeting_id)
+    if meeting is None:
+        meeting = uow.session.scalar(
+            select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
     if meeting is None:
         meeting = Meeting(id=meeting_id)
         uow.session.add(meeting)
+    locked[meeting_id] = meeting
     if meeting.code is None:
         meeting.code = code
     uow.session.flush()
