@@ -247,6 +247,7 @@ def handle_deliveries(unit_of_work, handler, envelopes):
     try:
         with unit_of_work() as uow:
             _handle_first_deliveries(uow, handler, envelopes)
+        _log_handled(envelopes)
         return [None] * len(envelopes)
     except Exception as exc:  # any failure: find out which events it was, one by one
         if len(envelopes) == 1:
@@ -258,10 +259,24 @@ def handle_deliveries(unit_of_work, handler, envelopes):
         try:
             with unit_of_work() as uow:
                 _handle_first_deliveries(uow, handler, [envelope])
+            _log_handled([envelope])
             outcomes.append(None)
         except Exception:  # this event failed: its message is retried or parked
             outcomes.append(sys.exc_info())
     return outcomes
+
+
+def _log_handled(envelopes):
+    """One line for each event whose handling committed, under the event's correlation id,
+    so an operator can follow a request through every service's log."""
+    for envelope in envelopes:
+        with _correlation_of(envelope):
+            log.info("handled %s", envelope["type"])
+
+
+def _correlation_of(envelope):
+    context = logs.context_of(envelope)
+    return logs.correlation(context["correlation_id"], context["event_id"])
 
 
 def _handle_first_deliveries(uow, handler, envelopes):
@@ -270,8 +285,7 @@ def _handle_first_deliveries(uow, handler, envelopes):
         if envelope["event_id"] not in first:
             continue  # handled before, or earlier in this batch
         first.discard(envelope["event_id"])
-        context = logs.context_of(envelope)
-        with logs.correlation(context["correlation_id"], context["event_id"]):
+        with _correlation_of(envelope):
             if not auth.hear(uow.session, envelope):
                 handler(uow, envelope)
 
