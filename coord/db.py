@@ -6,15 +6,15 @@ change; the relay (`coord.outbox`) publishes them afterwards. Consumers record e
 handled `event_id` in the inbox table in the same transaction as their effect, so a
 redelivered event is recognised and skipped.
 """
+import functools
 import json
 import logging
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    Column, DateTime, Index, Integer, MetaData, String, Table, Text, create_engine, event,
-    insert, text,
+    Column, DateTime, Index, Integer, MetaData, String, Table, Text, bindparam, create_engine,
+    event, insert, text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
@@ -121,6 +121,7 @@ class UnitOfWork:
         self._service = service
         self._on_events_committed = on_events_committed
         self._events_recorded = False  # only whether to wake the relay at commit
+        self._turns_held = set()
 
     def __enter__(self):
         return self
@@ -166,6 +167,9 @@ class UnitOfWork:
         advisory lock; take it before any other lock, so that it cannot close a cycle.
         SQLite has nothing to do: one connection runs one unit of work at a time.
         """
+        if name in self._turns_held:
+            return  # held since an earlier call: a batch of events takes it once
+        self._turns_held.add(name)
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
                                  {"name": name})
@@ -194,17 +198,25 @@ class UnitOfWork:
         self._events_recorded = True
         return envelopes
 
-    def first_delivery(self, event_id):
-        """Claim `event_id` for this service; False when it was already handled.
+    def claim_first_deliveries(self, event_ids):
+        """Claim `event_ids` for this service; returns those that were not handled before.
 
-        One statement, `INSERT ... ON CONFLICT DO NOTHING`: it inserts the claim (one row
-        changed) or finds it there (none). The claim commits with the handler's effect. A
-        concurrent delivery of the same event waits on the first one's row (PostgreSQL)
-        and, once that commits, finds the claim; should the first roll back, it claims.
+        One statement for a whole batch, `INSERT ... ON CONFLICT DO NOTHING RETURNING`: a
+        claim is inserted for each new id and none for an id already there. The claims
+        commit with the handlers' effects. A concurrent delivery of the same event waits
+        on the first one's row (PostgreSQL) and, once that commits, finds the claim;
+        should the first roll back, it claims. Ids are claimed in sorted order, so two
+        batches sharing ids lock them in the same order and never deadlock.
         """
-        claim = _insert_ignoring_duplicates(self.session, self._inbox).values(
-            consumer=self._service, event_id=str(event_id), handled_at=utcnow())
-        return self.session.execute(claim).rowcount == 1
+        ids = sorted({str(event_id) for event_id in event_ids})
+        if not ids:
+            return set()
+        now = utcnow()
+        return set(insert_ignoring_duplicates(
+            self.session, self._inbox,
+            [{"consumer": self._service, "event_id": event_id, "handled_at": now}
+             for event_id in ids],
+            returning="event_id"))
 
     def commit(self):
         self.session.commit()
@@ -213,10 +225,33 @@ class UnitOfWork:
         self._events_recorded = False
 
 
-def _insert_ignoring_duplicates(session, table):
-    """`INSERT ... ON CONFLICT DO NOTHING` in the session's dialect (SQLite, PostgreSQL)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()
+def insert_ignoring_duplicates(session, table, rows, returning=None):
+    """`INSERT ... ON CONFLICT DO NOTHING` of `rows` (dicts with the same keys) in one
+    statement; with `returning`, that column's values for the rows actually inserted.
+
+    Written as SQL text, which reads the same on SQLite (3.35 or later) and PostgreSQL and
+    is built once per table, columns and number of rows: SQLAlchemy 2.0 cannot cache its
+    dialect-specific insert constructs and compiled one anew on every call, which on a
+    consumer's hot path cost more than the insert itself.
+    """
+    if not rows:
+        return []
+    columns = tuple(rows[0])
+    statement = _ignoring_duplicates_statement(table, columns, len(rows), returning)
+    result = session.execute(statement, {f"{column}_{number}": row[column]
+                                         for number, row in enumerate(rows)
+                                         for column in columns})
+    return result.scalars().all() if returning else []
+
+
+@functools.lru_cache(maxsize=256)
+def _ignoring_duplicates_statement(table, columns, count, returning):
+    values = ", ".join("(" + ", ".join(f":{column}_{number}" for column in columns) + ")"
+                       for number in range(count))
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values} "
+           f"ON CONFLICT DO NOTHING" + (f" RETURNING {returning}" if returning else ""))
+    return text(sql).bindparams(*(bindparam(f"{column}_{number}", type_=table.c[column].type)
+                                  for number in range(count) for column in columns))
 
 
 def _raise_conflict_if_race_lost(error):

@@ -1,4 +1,15 @@
-"""`@subscribe(source)`: consume a source service's events without ever losing one.
+"""`@subscribe(source)`: consume a source service's events without ever losing one, in
+batches.
+
+A subscription handles the deliveries waiting for it together: one unit of work, one
+inbox claim for all of them (`UnitOfWork.claim_first_deliveries`), one commit, then one
+ack each. The handler (`handler(self, uow, envelope)`) is called only for an event this
+service has not handled before, under that event's correlation id; an organisation token
+event (`coord.auth.hear`) is kept here and never reaches it. Should anything in a batch
+fail, the batch is rolled back and its events are handled again one by one, each in its
+own unit of work, so one failing event delays the others but never takes them down with
+it. One batch of a subscription runs at a time, in delivery order; a batch is as large as
+what has arrived while the previous one ran, at most the prefetch (COORD_MAX_WORKERS).
 
 Every message is checked at the door: a valid envelope, its `data` matching its type's
 schema, no larger than EVENT_MAX_BYTES (`coord.event_schemas`); anything else is parked
@@ -15,23 +26,26 @@ Each subscriber declares its own queue, retry queues and dead-letter queue when 
 process having declared them. A move is published with confirms and `mandatory`; when it
 fails (a broker blip), the message is requeued, never dropped, and the service lives on.
 """
+import functools
 import json
 import logging
+import sys
 import traceback
 from functools import partial
 
 import eventlet
+from eventlet.event import Event
 
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer
 
-from coord import event_schemas, logs, topology
+from coord import auth, event_schemas, logs, topology
 from coord.amqp import MandatoryPublisher, Outgoing
 from coord.configured import setting
 from coord.envelope import ENVELOPE
 from coord.metrics import EVENTS_HANDLED
-from coord.outbox import retry_delays
+from coord.outbox import Database, retry_delays
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +91,11 @@ class EventSubscriber(Consumer):
         self.dead_letter_queue = topology.dead_letter_queue_name(self.container.service_name)
         self.mover = MandatoryPublisher(self.container.config["AMQP_URI"],
                                         declare=self.declare_topology)
+        if not isinstance(getattr(self.container.service_cls, "db", None), Database):
+            raise TypeError(f"{self.container.service_cls.__name__} subscribes to events "
+                            "but has no `db = Database(...)`: its handlers need one")
+        self._waiting = []
+        self._batch_running = False
         super().setup()
 
     def start(self):
@@ -104,18 +123,50 @@ class EventSubscriber(Consumer):
         return topology.subscription(self.container.service_name, self.source)
 
     def handle_message(self, body, message):
+        """Checked at the door, then queued for the next batch; the first delivery to
+        find no batch running runs batches until none is waiting."""
         try:
             envelope = _validated(body, len(message.body or b""), self.max_bytes)
         except MalformedEvent as exc:
             self._move(message, self.dead_letter_queue, attempt=1, reason=str(exc))
             return
+        self._waiting.append((message, envelope))
+        if self._batch_running:
+            return
+        self._batch_running = True
+        try:
+            eventlet.sleep(0)  # the deliveries read with this one join its batch
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                self._handle_batch(batch)
+        finally:
+            self._batch_running = False
+
+    def _handle_batch(self, batch):
+        """One worker for the whole batch; returns once each message is acked or moved."""
+        messages = [message for message, _envelope in batch]
+        done = Event()
         try:
             self.container.spawn_worker(
-                self, (envelope,), {},
-                context_data={**self.unpack_message_headers(message), **logs.context_of(envelope)},
-                handle_result=partial(self.handle_result, message))
+                self, ([envelope for _message, envelope in batch],), {},
+                context_data=self.unpack_message_headers(messages[0]),
+                handle_result=partial(self._batch_handled, messages, done))
         except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
+            for message in messages:
+                self.queue_consumer.requeue_message(message)
+            return
+        done.wait()
+
+    def _batch_handled(self, messages, done, worker_ctx, result=None, exc_info=None):
+        """Ack each handled message; move each failed one (a worker that failed as a whole
+        failed every message of its batch)."""
+        try:
+            outcomes = result if exc_info is None else [exc_info] * len(messages)
+            for message, failure in zip(messages, outcomes):
+                self.handle_message_processed(message, exc_info=failure)
+        finally:
+            done.send()
+        return result, exc_info
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
@@ -131,7 +182,8 @@ class EventSubscriber(Consumer):
         else:
             destination = self.dead_letter_queue
             log.error("%s gave up on %s after %s attempts: %s",
-                      self.queue.name, _describe(message), attempt, reason)
+                      self.queue.name, _describe(message), attempt, reason,
+                      exc_info=exc_info)
         self._move(message, destination, attempt=attempt, reason=reason)
 
     def park_undecodable(self, message, exc):
@@ -188,4 +240,63 @@ def _describe(message):
     return f"{message.delivery_info.get('routing_key')} {message.properties.get('message_id')}"
 
 
-subscribe = EventSubscriber.decorator
+def handle_deliveries(unit_of_work, handler, envelopes):
+    """Handle `envelopes` in one unit of work from `unit_of_work()`; should that fail, again
+    one by one. Returns, for each envelope, None (handled, or handled before) or the
+    `sys.exc_info()` of its failure."""
+    try:
+        with unit_of_work() as uow:
+            _handle_first_deliveries(uow, handler, envelopes)
+        _log_handled(envelopes)
+        return [None] * len(envelopes)
+    except Exception as exc:  # any failure: find out which events it was, one by one
+        if len(envelopes) == 1:
+            return [sys.exc_info()]
+        log.info("a batch of %s events failed (%s); handling them one by one",
+                 len(envelopes), type(exc).__name__)
+    outcomes = []
+    for envelope in envelopes:
+        try:
+            with unit_of_work() as uow:
+                _handle_first_deliveries(uow, handler, [envelope])
+            _log_handled([envelope])
+            outcomes.append(None)
+        except Exception:  # this event failed: its message is retried or parked
+            outcomes.append(sys.exc_info())
+    return outcomes
+
+
+def _log_handled(envelopes):
+    """One line for each event whose handling committed, under the event's correlation id,
+    so an operator can follow a request through every service's log."""
+    for envelope in envelopes:
+        with _correlation_of(envelope):
+            log.info("handled %s", envelope["type"])
+
+
+def _correlation_of(envelope):
+    context = logs.context_of(envelope)
+    return logs.correlation(context["correlation_id"], context["event_id"])
+
+
+def _handle_first_deliveries(uow, handler, envelopes):
+    first = uow.claim_first_deliveries(envelope["event_id"] for envelope in envelopes)
+    for envelope in envelopes:
+        if envelope["event_id"] not in first:
+            continue  # handled before, or earlier in this batch
+        first.discard(envelope["event_id"])
+        with _correlation_of(envelope):
+            if not auth.hear(uow.session, envelope):
+                handler(uow, envelope)
+
+
+def subscribe(source):
+    """Decorate `handler(self, uow, envelope)` to handle `source`'s events in batches on
+    the service's `db`, each event once (see the module's docstring)."""
+    def decorate(handler):
+        @functools.wraps(handler)
+        def handle_batch(service, envelopes):
+            return handle_deliveries(service.db.unit_of_work, partial(handler, service),
+                                     envelopes)
+        return EventSubscriber.decorator(source)(handle_batch)
+    return decorate

@@ -49,7 +49,11 @@ class News:
         current.send(True)
 
     def announce(self, session):
-        """New rows are written in `session`'s transaction: wake readers when it commits."""
+        """New rows are written in `session`'s transaction: wake readers when it commits
+        (announced once a transaction, however many rows it writes)."""
+        if session.info.get(self.channel):
+            return
+        session.info[self.channel] = True
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": self.channel})
         event.listen(session, "after_commit", lambda _session: self.wake(), once=True)

@@ -9,8 +9,8 @@ lists filter in SQL (keyset paging unchanged), and one resource outside the scop
 exactly like one that does not exist, so nobody learns what others work on.
 """
 from sqlalchemy import Column, Index, PrimaryKeyConstraint, String, Table, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from coord.db import insert_ignoring_duplicates
 from coord.errors import NotFound
 from coord.vocabulary import ORGANISER
 
@@ -79,9 +79,7 @@ def become_parties_to_each(session, parties, subject_type, subject_ids, *organis
             for subject_id in subject_ids for org in named]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    session.execute(insert(parties).on_conflict_do_nothing(), rows)
+    insert_ignoring_duplicates(session, parties, rows)
 
 
 # Fields of an event's data that name an organisation taking part in its subject.

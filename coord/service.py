@@ -188,16 +188,12 @@ def _first_line(entrypoint):
 
 
 class WorkContext(DependencyProvider):
-    """Every worker (HTTP request, event handler, timer) runs under its correlation id
-    (`coord.logs`), and a handled event leaves one log line."""
+    """Every worker (HTTP request, batch of events, timer) runs under its correlation id
+    (`coord.logs`); each event of a batch is handled under its own (`coord.events`)."""
 
     def worker_setup(self, worker_ctx):
         worker_ctx.log_context = logs.worker_correlation(worker_ctx)
         worker_ctx.log_context.__enter__()
-
-    def worker_result(self, worker_ctx, result=None, exc_info=None):
-        if exc_info is None and worker_ctx.data.get("event_id"):
-            log.info("handled %s", worker_ctx.data.get("event_type"))
 
     def worker_teardown(self, worker_ctx):
         worker_ctx.log_context.__exit__(None, None, None)

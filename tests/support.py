@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from coord import topology
 from coord.auth import digest
 from coord.envelope import Event
+from coord.events import handle_deliveries
 from coord.vocabulary import ORGANISATIONS
 
 FAST_RETRIES = "0.1,0.2,0.4"
@@ -132,6 +133,15 @@ class ServiceHarness:
             conn.Producer(channel).publish(
                 body, exchange=f"{source}.events", routing_key=routing_key,
                 content_type="application/json", content_encoding="utf-8", delivery_mode=2)
+
+
+def deliver(unit_of_work, handler, *envelopes):
+    """Hand `envelopes` to `handler(uow, envelope)` one delivery at a time, as `@subscribe`
+    does (each event once, token events kept aside); raises the first failure."""
+    for envelope in envelopes:
+        [failure] = handle_deliveries(unit_of_work, handler, [envelope])
+        if failure is not None:
+            raise failure[1]
 
 
 def feed_types(notifications, **params):

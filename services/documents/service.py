@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 from coord.configured import configured_timer
 from coord.corrections import CorrectionPage
 from coord.dumping import dumper
-from coord import auth
 from coord.events import subscribe
 from coord.http import PageQuery, api, json_response, page_of
 from coord.outbox import Database
@@ -42,11 +41,9 @@ class DocumentsService(ServiceBase):
     meetings = RegistrationMeetings(known=usecases.meeting_known, keep=usecases.keep_meeting)
 
     @subscribe("registration")
-    def on_registration_event(self, envelope):
-        with self.db.unit_of_work() as uow:
-            if (not auth.hear(uow.session, envelope)
-                    and envelope["type"] in ("meeting_scheduled", "meeting_updated")):
-                usecases.record_meeting(uow, envelope, self.clock.today())
+    def on_registration_event(self, uow, envelope):
+        if envelope["type"] in ("meeting_scheduled", "meeting_updated"):
+            usecases.record_meeting(uow, envelope, self.clock.today())
 
     @api("POST", "/documents", body=DocumentCreateSchema, returns=DocumentSchema, status=201,
          allowed=(), action="register documents")

@@ -29,10 +29,8 @@ log = logging.getLogger(__name__)
 # Meetings, from registration's events
 
 def record_meeting(uow, envelope, today):
-    """Remember a scheduled meeting, once, with the counters its symbols are numbered from;
-    a corrected one (`meeting_updated`) moves the deadlines of its unpublished documents."""
-    if not uow.first_delivery(envelope["event_id"]):
-        return None
+    """Remember a scheduled meeting with the counters its symbols are numbered from; a
+    corrected one (`meeting_updated`) moves the deadlines of its unpublished documents."""
     meeting = keep_meeting(uow, envelope)
     if envelope["type"] == "meeting_updated":
         documents = uow.session.scalars(select(Document).where(

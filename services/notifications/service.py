@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from coord.db import utcnow
 from coord.errors import Conflict
 from coord.mail import Mailer
-from coord import auth
 from coord.events import subscribe
 from coord.news import Announcements
 from coord.http import PageQuery, api, page_of
@@ -64,29 +63,25 @@ class NotificationsService(ServiceBase):
     feed_news = Announcements(usecases.FEED_TURN.replace(".", "_"))
 
     @subscribe("registration")
-    def on_registration_event(self, envelope):
-        with self.db.unit_of_work() as uow:
-            if auth.hear(uow.session, envelope):
-                return  # a token event: kept for authentication, not a feed entry
-        self._record(envelope)
+    def on_registration_event(self, uow, envelope):
+        self._record(uow, envelope)
 
     @subscribe("travel")
-    def on_travel_event(self, envelope):
-        self._record(envelope)
+    def on_travel_event(self, uow, envelope):
+        self._record(uow, envelope)
 
     @subscribe("documents")
-    def on_documents_event(self, envelope):
-        self._record(envelope)
+    def on_documents_event(self, uow, envelope):
+        self._record(uow, envelope)
 
     @subscribe("support")
-    def on_support_event(self, envelope):
-        self._record(envelope)
+    def on_support_event(self, uow, envelope):
+        self._record(uow, envelope)
 
-    def _record(self, envelope):
-        with self.db.unit_of_work() as uow:
-            if usecases.record(uow, envelope, self.meeting_codes) is not None:
-                webhook_usecases.enqueue(uow.session, envelope, self.webhook_settings)
-                self.feed_news.announce(uow.session)
+    def _record(self, uow, envelope):
+        usecases.record(uow, envelope, self.meeting_codes)
+        webhook_usecases.enqueue(uow.session, envelope, self.webhook_settings)
+        self.feed_news.announce(uow.session)
 
     @api("GET", "/feed", query=FeedQuery, returns=page_of(FeedEntrySchema))
     def feed(self, request, caller, query):

@@ -25,15 +25,14 @@ def issue_stream_ticket(uow, caller):
 
 
 def record(uow, envelope, meeting_codes):
-    """Turn an event into a feed entry, once, however often it is delivered, and note
-    what its subject now waits on; the entry's values (None for a repeat).
+    """Turn an event into a feed entry and note what its subject now waits on; returns
+    the entry's values. (`coord.events` hands over each event once, however often it is
+    delivered.)
 
     Entries are written in turns, so they commit in `seq` order: a stream or a page that
     has passed a `seq` has seen every entry before it (coord.db.UnitOfWork.take_turn).
     The entry is one Core INSERT: nothing reads it back in this transaction."""
     uow.take_turn(FEED_TURN)
-    if not uow.first_delivery(envelope["event_id"]):
-        return None
     session = uow.session
     meeting_code = meeting_codes.of_event(session, envelope)
     entry = SimpleNamespace(
@@ -45,7 +44,7 @@ def record(uow, envelope, meeting_codes):
         subject_kind=envelope["subject"]["kind"], subject_id=envelope["subject"]["id"],
         data=envelope.get("data") or {},
     )
-    session.execute(insert(FeedEntry).values(**vars(entry)))
+    session.execute(insert(FeedEntry.__table__), [vars(entry)])
     # Everyone it names is party to its subject from now on, and reads every entry about
     # it, earlier ones included ("now or before", coord.scope).
     scope.become_parties(session, PARTIES, entry.subject_kind, entry.subject_id,

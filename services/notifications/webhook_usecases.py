@@ -95,7 +95,7 @@ def redeliver(uow, caller, webhook_id, delivery_id, settings):
 def enqueue(session, envelope, settings):
     """A pending delivery of the event for every subscription that wants it and whose
     organisation reads its feed entry (party to its subject, now or before)."""
-    candidates = session.scalars(select(Webhook).where(Webhook.status != "deleted")).all()
+    candidates = _live_webhooks(session)
     subject = envelope["subject"]
     wanted = [webhook for webhook in candidates if webhooks.wants(webhook, envelope)
               and scope.is_party(session, PARTIES, webhook.organisation, subject["kind"],
@@ -109,6 +109,15 @@ def enqueue(session, envelope, settings):
             id=str(uuid.uuid4()), webhook_id=webhook.id, event_id=envelope["event_id"],
             event_type=envelope["type"], body=body, status="pending", created_at=now,
             next_attempt_at=now, give_up_at=now + timedelta(seconds=settings.give_up_after)))
+
+
+def _live_webhooks(session):
+    """The subscriptions not deleted, read once a transaction: a batch of events shares
+    one read (and sees one state of the subscriptions)."""
+    if "live_webhooks" not in session.info:
+        session.info["live_webhooks"] = session.scalars(
+            select(Webhook).where(Webhook.status != "deleted")).all()
+    return session.info["live_webhooks"]
 
 
 def deliver_due(unit_of_work, settings):

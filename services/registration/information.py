@@ -79,8 +79,6 @@ NOTE_MAIL = {
 def record_information_note(uow, envelope, mail_enabled, documents_url):
     """A published document (`document_published`): when it is a meeting's information
     note for participants, keep it and mail it to every participant, once."""
-    if not uow.first_delivery(envelope["event_id"]):
-        return
     data = envelope["data"]
     meeting = uow.session.scalar(select(Meeting).where(Meeting.code == data.get("meeting_code")))
     if meeting is None or not domain.is_information_note(

@@ -515,16 +515,16 @@ class RegistrationService(ServiceBase):
     # What other services publish
 
     @subscribe("documents")
-    def on_documents_event(self, envelope):
+    def on_documents_event(self, uow, envelope):
         """A meeting's information note for participants, published: mail participants."""
         if envelope["type"] == "document_published":
-            self._run(information.record_information_note, envelope, self.mailer,
-                      self._documents_url())
+            information.record_information_note(uow, envelope, self.mailer,
+                                                self._documents_url())
 
     @subscribe("travel")
-    def on_travel_event(self, envelope):
+    def on_travel_event(self, uow, envelope):
         """A participant's case routed: who books their travel reads them from now on."""
-        self._run(usecases.record_travel_owners, envelope)
+        usecases.record_travel_owners(uow, envelope)
 
     def _documents_url(self):
         """Where the public reads documents (DOCUMENTS_PUBLIC_URL), for links in mails."""

@@ -755,8 +755,6 @@ def record_travel_owners(uow, envelope):
     """Travel routed a participant's case (`travel_case_opened`, `travel_case_rerouted`):
     its travel and DSA owners read the participant from now on, personal data included,
     and the owners before a re-routing keep reading ("now or before", coord.scope)."""
-    if not uow.first_delivery(envelope["event_id"]):
-        return
     data = envelope["data"]
     owners = (data.get("travel_owner"), data.get("dsa_owner"))
     for subject_type in ("registration", TRAVEL_BOOKING):

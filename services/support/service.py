@@ -7,7 +7,6 @@ tickets and DSA payments too. Every state change is published through the outbox
 """
 from werkzeug.wrappers import Response
 
-from coord import auth
 from coord.events import subscribe
 from coord.corrections import CorrectionPage
 from coord.http import PageQuery, api, page_of
@@ -31,15 +30,12 @@ class SupportService(ServiceBase):
     meetings = RegistrationMeetings(known=usecases.meeting_known, keep=usecases.keep_meeting)
 
     @subscribe("registration")
-    def on_registration_event(self, envelope):
-        with self.db.unit_of_work() as uow:
-            if not auth.hear(uow.session, envelope):
-                usecases.record_registration_event(uow, envelope)
+    def on_registration_event(self, uow, envelope):
+        usecases.record_registration_event(uow, envelope)
 
     @subscribe("travel")
-    def on_travel_event(self, envelope):
-        with self.db.unit_of_work() as uow:
-            usecases.record_travel_event(uow, envelope)
+    def on_travel_event(self, uow, envelope):
+        usecases.record_travel_event(uow, envelope)
 
     @api("POST", "/agreements", body=AgreementCreateSchema, returns=AgreementSchema, status=201,
          allowed=(), action="record support agreements")

@@ -25,8 +25,7 @@ from coord.money import money_from_event
 def record_registration_event(uow, envelope):
     """Keep a copy of each scheduled (or corrected) meeting, so agreements can name only
     real meetings."""
-    if envelope["type"] not in ("meeting_scheduled", "meeting_updated") or \
-            not uow.first_delivery(envelope["event_id"]):
+    if envelope["type"] not in ("meeting_scheduled", "meeting_updated"):
         return
     keep_meeting(uow, envelope)
 
@@ -265,8 +264,6 @@ def record_travel_event(uow, envelope):
     kind = envelope["type"]
     if kind not in domain.TRAVEL_CHARGES and kind not in (
             "travel_case_cancelled", "refund_recorded"):
-        return
-    if not uow.first_delivery(envelope["event_id"]):
         return
     if kind == "travel_case_cancelled":
         _record_cancellation(uow, envelope)

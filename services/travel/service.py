@@ -9,7 +9,6 @@ from datetime import date
 from nameko.extensions import DependencyProvider
 
 from coord.configured import configured_timer
-from coord import auth
 from coord.events import subscribe
 from coord.http import api, page_of
 from coord.outbox import Database
@@ -37,15 +36,12 @@ class TravelService(ServiceBase):
     today = Today()
 
     @subscribe("registration")
-    def on_registration_event(self, envelope):
-        with self.db.unit_of_work() as uow:
-            if not auth.hear(uow.session, envelope):
-                usecases.handle_registration_event(uow, envelope, self.today)
+    def on_registration_event(self, uow, envelope):
+        usecases.handle_registration_event(uow, envelope, self.today)
 
     @subscribe("support")
-    def on_support_event(self, envelope):
-        with self.db.unit_of_work() as uow:
-            usecases.handle_support_event(uow, envelope, self.today)
+    def on_support_event(self, uow, envelope):
+        usecases.handle_support_event(uow, envelope, self.today)
 
     @api("PUT", "/dsa-rates/<city>", body=DsaRateSetSchema, returns=DsaRateSchema,
          allowed=(), action="set DSA rates")

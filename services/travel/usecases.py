@@ -50,18 +50,18 @@ def handle_registration_event(uow, envelope, today):
                 "meeting_updated": meeting_updated,
                 "registration_confirmed": registration_confirmed,
                 "registration_withdrawn": registration_withdrawn}
-    _handle_once(uow, envelope, handlers, today)
+    _handle(uow, envelope, handlers, today)
 
 
 def handle_support_event(uow, envelope, today):
-    _handle_once(uow, envelope, {"agreement_recorded": agreement_recorded,
-                                 "agreement_updated": agreement_recorded,
-                                 "agreement_declined": agreement_declined}, today)
+    _handle(uow, envelope, {"agreement_recorded": agreement_recorded,
+                            "agreement_updated": agreement_recorded,
+                            "agreement_declined": agreement_declined}, today)
 
 
-def _handle_once(uow, envelope, handlers, today):
+def _handle(uow, envelope, handlers, today):
     handler = handlers.get(envelope["type"])
-    if handler is not None and uow.first_delivery(envelope["event_id"]):
+    if handler is not None:
         handler(uow, envelope, today)
 
 
@@ -218,12 +218,17 @@ def _meeting_id(envelope):
 def _locked_meeting(uow, meeting_id, code=None):
     """The meeting's row, created if travel has not heard of it yet, and locked so that
     handlers of one meeting's events run one after the other (on PostgreSQL; SQLite
-    runs every unit of work one at a time anyway)."""
-    meeting = uow.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
+    runs every unit of work one at a time anyway). Read once a unit of work: the lock holds
+    until it ends, so a batch of the meeting's events does not read it again."""
+    locked = uow.session.info.setdefault("locked_meetings", {})
+    meeting = locked.get(meeting_id)
+    if meeting is None:
+        meeting = uow.session.scalar(
+            select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
     if meeting is None:
         meeting = Meeting(id=meeting_id)
         uow.session.add(meeting)
+    locked[meeting_id] = meeting
     if meeting.code is None:
         meeting.code = code
     uow.session.flush()

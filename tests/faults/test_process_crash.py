@@ -8,6 +8,8 @@ from nameko.extensions import DependencyProvider
 
 from coord import deadletter, topology
 from coord.events import subscribe
+from coord.outbox import Database
+from services.notifications.models import Base
 from tests.faults.report import FaultRun, record
 from tests.support import feed_types, meeting_scheduled_event, wait_for
 
@@ -24,11 +26,12 @@ class ProcessCrash(DependencyProvider):
 
 class CrashingNotifications:
     name = "notifications"
+    db = Database(Base.metadata)
     crash = ProcessCrash()
     crashes = []
 
     @subscribe("registration")
-    def on_registration_event(self, envelope):
+    def on_registration_event(self, uow, envelope):
         CrashingNotifications.crashes.append(envelope["event_id"])
         self.crash()
 

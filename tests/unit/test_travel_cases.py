@@ -15,6 +15,7 @@ from services.travel.models import Base
 from services.travel.schemas import (
     DsaPaymentCreateSchema, DsaRateSetSchema, RefundCreateSchema, TicketCreateSchema,
 )
+from tests.support import deliver
 from tests.travel_support import (
     TICKET, agreement, confirmed, cop2_agreements, meeting_scheduled, withdrawn,
 )
@@ -36,8 +37,7 @@ class Travel:
         for envelope in envelopes:
             handle = (usecases.handle_support_event if envelope["producer"] == "support"
                       else usecases.handle_registration_event)
-            with self.uow() as uow:
-                handle(uow, envelope, TODAY)
+            deliver(self.uow, lambda uow, event: handle(uow, event, TODAY), envelope)
 
     def events(self, event_type=None):
         with self.engine.connect() as connection:
