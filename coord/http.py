@@ -20,6 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from nameko.extensions import SharedExtension
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
@@ -46,6 +48,8 @@ JSON_BODY_LIMIT = 256 * 1024
 RAW_BODY_LIMIT = 32 * 1024 * 1024
 # Deeper JSON than this is no request of ours; far deeper would exhaust Python's stack.
 MAX_JSON_DEPTH = 32
+# What a 503 asks a client to wait, in seconds, when the database is out of reach.
+RETRY_AFTER_SECONDS = 5
 
 
 def error_body(code, message, fields_=None):
@@ -65,6 +69,15 @@ def response_for(exc):
         return error_response(400, "validation_failed", "Some fields are not valid.",
                               exc.messages if isinstance(exc.messages, dict) else
                               {"_schema": exc.messages})
+    if isinstance(exc, (PoolTimeout, OperationalError)):
+        # The database is away, or every connection stayed busy past the pool's timeout
+        # (on SQLite, one process has one: a long import holds it). Nothing was done;
+        # the same request a little later will do.
+        log.warning("database unavailable: %s", type(exc).__name__)
+        response = error_response(503, "unavailable", "The service cannot reach its "
+                                  "database just now; nothing was done. Try again shortly.")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     return error_response(500, "internal_error", "Something went wrong on our side.")
 

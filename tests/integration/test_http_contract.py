@@ -1,11 +1,14 @@
 """CONTRACT.md "Everywhere": auth, errors, health and OpenAPI, on every service."""
 import json
 
+import psycopg2
 import pytest
 import requests
+from sqlalchemy.engine import make_url
 
 from coord.http import encode_cursor
 from coord.settings import SERVICES
+from tests.databases import POSTGRESQL
 from tests.support import BrokerDoor, COP2, feed_types, schedule_meeting, wait_for
 
 
@@ -33,6 +36,31 @@ def test_health_is_503_while_the_broker_is_unreachable(services):
     wait_for(lambda: health() == (503, "unreachable"), message="/health to say 503")
     door.open()
     wait_for(lambda: health() == (200, "ok"), message="/health to recover")
+
+
+def test_a_request_while_the_database_is_away_is_503_and_does_nothing(
+        services, database_kind):
+    if database_kind != "postgresql":
+        pytest.skip("a SQLite file cannot be taken away from a running process")
+    registration = services.start("registration")
+    database = make_url(registration.config["DATABASE_URL"]).database
+    admin = psycopg2.connect(f"{POSTGRESQL}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS false')
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = %s", (database,))
+        try:
+            refused = registration.client.post("/meetings", json={**COP2, "code": "AWAY-1"})
+        finally:
+            cursor.execute(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS true')
+    admin.close()
+
+    assert refused.status_code == 503
+    assert refused.json()["error"]["code"] == "unavailable"
+    assert refused.headers["Retry-After"] == "5"
+    assert registration.client.get("/meetings").json()["items"] == []
+    assert registration.client.post("/meetings", json={**COP2, "code": "AWAY-1"}).status_code == 201
 
 
 def test_openapi_describes_requests_with_the_validating_schemas(services):
