@@ -70,6 +70,7 @@ def add_messaging_tables(metadata: MetaData):
         Column("consumer", String(120), primary_key=True),
         Column("event_id", String(36), primary_key=True),
         Column("handled_at", UtcDateTime, nullable=False),
+        Index("ix_inbox_handled_at", "handled_at"),  # retention deletes by age
     )
 
 
