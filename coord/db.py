@@ -188,9 +188,12 @@ class UnitOfWork:
                      for event in events]
         if not envelopes:
             return envelopes
-        for envelope in envelopes:
-            log.info("recorded %s", envelope["type"],
-                     extra={"emitted_event_id": envelope["event_id"]})
+        if len(envelopes) == 1:
+            log.info("recorded %s", envelopes[0]["type"],
+                     extra={"emitted_event_id": envelopes[0]["event_id"]})
+        else:  # a bulk import: one line a batch, not a line an event
+            log.info("recorded %s events: %s", len(envelopes), ", ".join(sorted(
+                {envelope["type"] for envelope in envelopes})))
         recorded_at = utcnow()
         self.session.execute(insert(self._outbox), [
             {"event_id": envelope["event_id"], "type": envelope["type"],
