@@ -69,7 +69,9 @@ def on_database(kind, vhost, args, workdir, results):
     try:
         stack.start(*SERVICES)
         results["backbone_events_per_s"][kind] = scenarios.backbone(stack, args.events)
+        scenarios.settle(stack)
         results["http"][kind] = scenarios.http(stack, args.http_seconds)
+        scenarios.settle(stack)
         results["latency_ms_by_database"][kind] = scenarios.latency(
             stack, args.rate, args.latency_seconds)
         scale = results["scale"].setdefault(kind, {})

@@ -32,6 +32,32 @@ def nominee(number, tag="b"):
             "email": f"{tag}{number}@example.org", "category": "party", "organisation": "X"}
 
 
+def settle(stack, quiet_for=1.0, timeout=900.0):
+    """Wait until what earlier scenarios set going is done: no service has an unpublished
+    event, and no inbox has grown for `quiet_for` seconds. The backbone's clock stops at its
+    last feed entry and case, but travel's events about those cases are still on their way
+    to notifications and registration then; a scenario started behind that backlog would
+    time the backlog."""
+    def state():
+        figures = []
+        for service in stack.processes:
+            with stack.databases.engine(service).connect() as connection:
+                figures.append(connection.scalar(text(
+                    "SELECT count(*) FROM outbox WHERE published_at IS NULL")))
+                figures.append(connection.scalar(text("SELECT count(*) FROM inbox")))
+        return figures
+
+    deadline = time.monotonic() + timeout
+    before = state()
+    while time.monotonic() < deadline:
+        time.sleep(quiet_for)
+        now = state()
+        if now == before and not any(now[0::2]):
+            return
+        before = now
+    raise TimeoutError(f"the services did not settle within {timeout} s")
+
+
 def _table(engine, name):
     return Table(name, MetaData(), autoload_with=engine)
 
@@ -176,7 +202,7 @@ class StreamWatcher:
 
     def _read(self):
         try:
-            for line in self._response.iter_lines(chunk_size=1):
+            for line in self._response.iter_lines(chunk_size=None):
                 if line.startswith(b"data: "):
                     entry = json.loads(line[6:])
                     self.arrived[entry["subject"]["id"]] = time.perf_counter()
