@@ -106,6 +106,16 @@ def registration_reference(meeting_code, number):
     return f"{meeting_code}/REG/{number:04d}"
 
 
+# The columns a registration's answer (RegistrationSchema) is made from, and only those
+# (not personal data, nor sort keys): what lists read as plain rows, without an ORM object
+# and its joined meeting per registration.
+REGISTRATION_ITEM_COLUMNS = (
+    "id", "meeting_id", "number", "given_name", "family_name", "email", "country", "region",
+    "category", "organisation", "funding_requested", "visa_letter_requested", "language",
+    "funding_eligible", "priority", "funded", "status", "checked_in_by", "checked_in_at",
+    "created_at", "updated_at", "version")
+
+
 class Credentials(Base):
     """Credentials presented for one Party representative, and their examination."""
 
