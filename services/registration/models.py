@@ -38,6 +38,8 @@ class Meeting(corrections.Correctable, Base):
     # {language: {"title": ..., "city": ...}} for languages other than English
     translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The last reference number given to one of its registrations (usecases._take_numbers).
+    last_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # The list of participants sorts by these (domain.list_key), character by character as

@@ -11,7 +11,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from marshmallow import ValidationError
-from sqlalchemy import case, extract, func, insert, select
+from sqlalchemy import case, extract, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from coord import corrections, scope, waiting
@@ -263,7 +263,11 @@ def list_meetings(uow, query):
 # Registrations
 
 def register(uow, caller, meeting_id, data):
-    meeting = _locked_meeting(uow, meeting_id)
+    """One nomination. Every check and read comes first; the reference number is taken
+    last (`_take_numbers`), so the meeting's row is locked only for the insert, the event
+    and the commit, not through the checks of every nomination queued behind it. An
+    e-mail registered concurrently after the check loses on the unique index: 409."""
+    meeting = get_meeting(uow, meeting_id)
     origin = country(data["country"])
     _check_person(data)
     _check_nominator(uow, caller, meeting, data)
@@ -271,7 +275,7 @@ def register(uow, caller, meeting_id, data):
     if _registered_emails(uow, meeting, [email]):
         raise Conflict(f"{email} is already registered for {meeting.code}.",
                        code="duplicate", fields={"email": ["Already registered."]})
-    registration = _add_registration(uow, meeting, data, origin, _next_number(uow, meeting))
+    registration = _add_registration(uow, meeting, data, origin, _take_numbers(uow, meeting))
     _flush_or_conflict(uow, f"{email} is already registered for {meeting.code}.")
     _becomes_party(uow, registration, caller)  # its nominator
     _emit_registration(uow, "registration_submitted", registration, caller, meeting,
@@ -309,8 +313,10 @@ def register_delegation(uow, caller, meeting_id, chunks, limits):
     """A delegation's nominations from CSV, read as it arrives (`chunks` of the body):
     every row or none (400 naming each bad row); `limits`: the operator's
     delegation_csv.Limits. The answer's registrations are read back from the database
-    (`created_registrations`) once this has committed."""
-    meeting = _locked_meeting(uow, meeting_id)
+    (`created_registrations`) once this has committed. The file's count is known only at
+    its end, so the meeting's row is locked from the start: its rows are numbered on from
+    the meeting's last number, which moves past them when the file is done."""
+    meeting = _locked(uow, Meeting, meeting_id, "meeting")
     delegation = _DelegationImport(uow, caller, meeting)
     for number, cells, shape_problem in delegation_csv.read_rows(chunks, limits):
         delegation.take(number, cells, shape_problem)
@@ -332,7 +338,7 @@ class _DelegationImport:
 
     def __init__(self, uow, caller, meeting):
         self.uow, self.caller, self.meeting = uow, caller, meeting
-        self.first_number = _next_number(uow, meeting)
+        self.first_number = meeting.last_number + 1
         self.read = self.created = 0
         self.errors = {}
         self.first_row = {}  # e-mail: the row it first appears on
@@ -368,6 +374,7 @@ class _DelegationImport:
             raise Invalid(f"{len(self.errors)} row(s) of the file are not valid; nothing was "
                           "imported.", code="invalid_rows", fields=dict(sorted(
                               self.errors.items(), key=lambda item: int(item[0].split()[-1]))))
+        _take_numbers(self.uow, self.meeting, self.created)  # those its rows were given
         log.info("delegation file for %s: %d registrations imported", self.meeting.code,
                  self.created)
         return DelegationImported(self.meeting.id, self.meeting.code, self.first_number,
@@ -448,15 +455,16 @@ def _registered_emails(uow, meeting, emails, numbered_before=None):
     return set(uow.session.scalars(statement))
 
 
-def _locked_meeting(uow, meeting_id):
-    """The meeting, its row locked (PostgreSQL) so that concurrent nominations take
-    reference numbers one after the other."""
-    return _locked(uow, Meeting, meeting_id, "meeting")
-
-
-def _next_number(uow, meeting):
-    return (uow.session.scalar(select(func.max(Registration.number)).where(
-        Registration.meeting_id == meeting.id)) or 0) + 1
+def _take_numbers(uow, meeting, count=1):
+    """The first of `count` reference numbers taken for the meeting's new registrations:
+    its counter moved on in one `UPDATE ... RETURNING`, which locks the meeting's row
+    (PostgreSQL) until this unit of work ends. Concurrent nominations take numbers one
+    after the other, and one that rolls back gives its numbers back: unique and without
+    gaps."""
+    last = uow.session.scalar(update(Meeting).where(Meeting.id == meeting.id).values(
+        last_number=Meeting.last_number + count).returning(Meeting.last_number),
+        execution_options={"synchronize_session": "fetch"})
+    return last - count + 1
 
 
 def _check_person(data):
