@@ -619,16 +619,25 @@ def list_registrations(uow, caller, meeting_id, query):
     """The meeting's registrations `caller` reads, filtered: a page read as plain rows of
     only the columns RegistrationSchema shows, each with its reference and etag. ORM
     objects, each with its joined meeting and every column parsed, made this use case
-    half of a list request's time."""
-    code = uow.session.scalar(select(Meeting.code).where(Meeting.id == meeting_id))
-    _found(code, "meeting", meeting_id)
-    statement = _filtered(_readable(select(*_ITEM_COLUMNS).where(
+    half of a list request's time; the rows are read on the session's connection, past
+    the ORM's result layer, which had cost as much as the query. The meeting's code comes
+    with each row; only a page with none asks whether the meeting exists (404), so a page
+    is one statement."""
+    statement = _filtered(_readable(select(*_ITEM_COLUMNS, Meeting.code).join(Meeting).where(
         Registration.meeting_id == meeting_id), caller),
         Registration, query, "status", "country", "category", "priority")
-    rows = uow.session.execute(_from_cursor_by_id(statement, Registration, query)).mappings()
-    return page([{**row, "reference": registration_reference(code, row["number"]),
-                  "etag": corrections.etag(row["version"])} for row in rows],
-                query["limit"], itemgetter("id"))
+    rows = uow.session.connection().execute(
+        _from_cursor_by_id(statement, Registration, query)).all()
+    if not rows:
+        _found(uow.session.scalar(select(Meeting.id).where(Meeting.id == meeting_id)),
+               "meeting", meeting_id)
+    items = []
+    for *columns, code in rows:
+        item = dict(zip(REGISTRATION_ITEM_COLUMNS, columns))
+        item["reference"] = registration_reference(code, item["number"])
+        item["etag"] = corrections.etag(item["version"])
+        items.append(item)
+    return page(items, query["limit"], itemgetter("id"))
 
 
 PARTICIPANT_COLUMNS = (Registration.id, Registration.title, Registration.given_name,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from coord import migrations
 from coord.db import UnitOfWork, make_engine
 from coord.dumping import dumper
+from coord.errors import NotFound
 from coord.http import encode_cursor, page_of
 from services.registration import exports, usecases
 from services.registration.delegation_csv import Limits
@@ -96,3 +97,16 @@ def test_a_page_of_registrations_is_what_the_schema_dumps(unit_of_work):
         if cursor is None:
             break
     assert pages == 2
+
+
+def test_an_empty_page_is_a_known_meeting_or_a_404(unit_of_work):
+    _, unit = unit_of_work
+    query = RegistrationListQuery().load({})
+    with unit() as uow:
+        meeting = usecases.schedule_meeting(uow, "mc", MeetingCreateSchema().load(COP2))
+        uow.commit()
+    with unit() as uow:
+        assert usecases.list_registrations(uow, "mc", meeting.id, query) == {
+            "items": [], "next_cursor": None}
+        with pytest.raises(NotFound):
+            usecases.list_registrations(uow, "mc", "no-such-meeting", query)
