@@ -263,10 +263,11 @@ def list_meetings(uow, query):
 # Registrations
 
 def register(uow, caller, meeting_id, data):
-    """One nomination. Every check and read comes first; the reference number is taken
-    last (`_take_numbers`), so the meeting's row is locked only for the insert, the event
-    and the commit, not through the checks of every nomination queued behind it. An
-    e-mail registered concurrently after the check loses on the unique index: 409."""
+    """One nomination. Every check, read and write that needs no reference number comes
+    first (its event carries none); the number is taken last (`_take_numbers`), so the
+    meeting's row is locked only for the insert and the commit, not through the work of
+    every nomination queued behind it. An e-mail registered concurrently after the check
+    loses on the unique index: 409."""
     meeting = get_meeting(uow, meeting_id)
     origin = country(data["country"])
     _check_person(data)
@@ -275,11 +276,14 @@ def register(uow, caller, meeting_id, data):
     if _registered_emails(uow, meeting, [email]):
         raise Conflict(f"{email} is already registered for {meeting.code}.",
                        code="duplicate", fields={"email": ["Already registered."]})
-    registration = _add_registration(uow, meeting, data, origin, _take_numbers(uow, meeting))
-    _flush_or_conflict(uow, f"{email} is already registered for {meeting.code}.")
+    registration = Registration(meeting=meeting, **_registration_row(
+        meeting, data, origin, None, utcnow()))
     _becomes_party(uow, registration, caller)  # its nominator
     _emit_registration(uow, "registration_submitted", registration, caller, meeting,
                        owner=ORGANISER)
+    registration.number = _take_numbers(uow, meeting)
+    uow.session.add(registration)
+    _flush_or_conflict(uow, f"{email} is already registered for {meeting.code}.")
     return registration
 
 
@@ -471,13 +475,6 @@ def _check_person(data):
     """What letters and badges print about a person must be printable (400 otherwise)."""
     check_printable({name: data.get(name) for name in (
         "given_name", "family_name", "organisation", "title", "function")})
-
-
-def _add_registration(uow, meeting, data, origin, number):
-    registration = Registration(meeting=meeting,
-                                **_registration_row(meeting, data, origin, number, utcnow()))
-    uow.session.add(registration)
-    return registration
 
 
 def _registration_row(meeting, data, origin, number, now):
