@@ -95,13 +95,13 @@ def _becomes_party(uow, registration, organisation):
     scope.become_parties(uow.session, PARTIES, "registration", registration.id, organisation)
 
 
-def _flush_or_conflict(uow, message, code="duplicate"):
+def _flush_or_conflict(uow, message, code="duplicate", fields=None):
     """Flush, turning a unique-constraint race lost to another request into a 409."""
     try:
         uow.session.flush()
     except IntegrityError as exc:
         uow.session.rollback()
-        raise Conflict(message, code=code) from exc
+        raise Conflict(message, code=code, fields=fields) from exc
 
 
 def _page_by_id(uow, statement, model, query):
@@ -273,9 +273,10 @@ def register(uow, caller, meeting_id, data):
     _check_person(data)
     _check_nominator(uow, caller, meeting, data)
     email = data["email"].lower()
+    already, taken = f"{email} is already registered for {meeting.code}.", {
+        "email": ["Already registered."]}  # found now, or lost to a concurrent nomination
     if _registered_emails(uow, meeting, [email]):
-        raise Conflict(f"{email} is already registered for {meeting.code}.",
-                       code="duplicate", fields={"email": ["Already registered."]})
+        raise Conflict(already, code="duplicate", fields=taken)
     registration = Registration(meeting=meeting, **_registration_row(
         meeting, data, origin, None, utcnow()))
     _becomes_party(uow, registration, caller)  # its nominator
@@ -283,7 +284,7 @@ def register(uow, caller, meeting_id, data):
                        owner=ORGANISER)
     registration.number = _take_numbers(uow, meeting)
     uow.session.add(registration)
-    _flush_or_conflict(uow, f"{email} is already registered for {meeting.code}.")
+    _flush_or_conflict(uow, already, fields=taken)
     return registration
 
 

@@ -342,6 +342,8 @@ def test_numbers_stay_gap_free_when_nominations_lose_e_mail_races_beside_a_deleg
         responses = list(pool.map(send, requests))
     statuses = Counter(response.status_code for response in responses)
     assert statuses == {201: 5, 409: 4}, [response.text for response in responses]
+    assert all(response.json()["error"]["fields"] == {"email": ["Already registered."]}
+               for response in responses if response.status_code == 409)
     references = [response.json()["reference"] for response in responses[:8]
                   if response.status_code == 201]
     references += [item["reference"] for item in responses[8].json()["items"]]
