@@ -83,6 +83,9 @@ def copies_of_registration(stack, template_id, count, *, status, tag):
                 rows = []
         if rows:
             connection.execute(registrations.insert(), rows)
+        meetings = _table(engine, "meetings")  # the numbers nominations go on from
+        connection.execute(meetings.update().where(meetings.c.id == template["meeting_id"])
+                           .values(last_number=first + count - 1))
     return ids
 
 

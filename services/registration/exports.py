@@ -111,14 +111,6 @@ def registrations_json(count, meeting_code, pages):
     yield "]}"
 
 
-# The columns registration_item reads, and only those (not personal data, nor sort keys).
-REGISTRATION_ITEM_COLUMNS = (
-    "id", "meeting_id", "number", "given_name", "family_name", "email", "country", "region",
-    "category", "organisation", "funding_requested", "visa_letter_requested", "language",
-    "funding_eligible", "priority", "funded", "status", "checked_in_by", "checked_in_at",
-    "created_at", "updated_at", "version")
-
-
 def registration_item(row, meeting_code):
     """A registration as RegistrationSchema dumps it (the same JSON, keys in its order),
     from a row of its REGISTRATION_ITEM_COLUMNS. Plain code, not the schema: marshmallow's work per

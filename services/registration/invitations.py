@@ -203,30 +203,38 @@ def letter_facts(session, invitation_id):
 # Nominations against invitations
 
 def register(uow, caller, meeting_id, data):
-    """One nomination (usecases.register), checked against its addressee's invitation."""
+    """One nomination (usecases.register), checked against its addressee's invitation.
+    The invitation is looked for first: the nomination's meeting row is locked from its
+    number to the commit, and no read of every nomination should wait in that time."""
+    invited = _invitations_of(uow, meeting_id, [usecases.Nominee(
+        data["category"], data["country"], data["organisation"])])
     registration = usecases.register(uow, caller, meeting_id, data)
-    _note_nominations(uow, caller, meeting_id, [registration])
+    _note_nominations(uow, caller, invited)
     return registration
 
 
 def register_delegation(uow, caller, meeting_id, chunks, limits):
     """A delegation's CSV (usecases.register_delegation), checked against invitations."""
     imported = usecases.register_delegation(uow, caller, meeting_id, chunks, limits)
-    _note_nominations(uow, caller, meeting_id, imported.nominees)
+    _note_nominations(uow, caller, _invitations_of(uow, meeting_id, imported.nominees))
     return imported
 
 
-def _note_nominations(uow, caller, meeting_id, nominees):
-    """Nominations from invited Parties or observers: refused (409, with the date) past
-    the invitation's deadline, which undoes the whole unit of work; the first one moves
-    the invitation to nominations_received. Those not invited nominate as before.
-    `nominees`: registrations, or usecases.Nominee."""
+def _invitations_of(uow, meeting_id, nominees):
+    """The ids of the meeting's invitations addressed to whom `nominees` (usecases.Nominee)
+    are for."""
     if not nominees:
-        return
-    addressees = {_addressee_of(nominee) for nominee in nominees}
-    invited = uow.session.scalars(select(Invitation.id).where(
+        return []
+    return uow.session.scalars(select(Invitation.id).where(
         Invitation.meeting_id == meeting_id,
-        Invitation.addressee.in_(addressees))).all()
+        Invitation.addressee.in_({_addressee_of(nominee) for nominee in nominees}))).all()
+
+
+def _note_nominations(uow, caller, invited):
+    """Nominations from invited Parties or observers (`invited`: their invitations' ids):
+    refused (409, with the date) past the invitation's deadline, which undoes the whole
+    unit of work; the first one moves the invitation to nominations_received. Those not
+    invited nominate as before."""
     today = utcnow().date()
     for invitation_id in sorted(invited):  # one lock order, so no deadlock between batches
         invitation = uow.locked(Invitation, invitation_id)

@@ -38,6 +38,8 @@ class Meeting(corrections.Correctable, Base):
     # {language: {"title": ..., "city": ...}} for languages other than English
     translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The last reference number given to one of its registrations (usecases._take_numbers).
+    last_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # The list of participants sorts by these (domain.list_key), character by character as
@@ -104,6 +106,16 @@ class Registration(corrections.Correctable, Base):
 
 def registration_reference(meeting_code, number):
     return f"{meeting_code}/REG/{number:04d}"
+
+
+# The columns a registration's answer (RegistrationSchema) is made from, and only those
+# (not personal data, nor sort keys): what lists read as plain rows, without an ORM object
+# and its joined meeting per registration.
+REGISTRATION_ITEM_COLUMNS = (
+    "id", "meeting_id", "number", "given_name", "family_name", "email", "country", "region",
+    "category", "organisation", "funding_requested", "visa_letter_requested", "language",
+    "funding_eligible", "priority", "funded", "status", "checked_in_by", "checked_in_at",
+    "created_at", "updated_at", "version")
 
 
 class Credentials(Base):

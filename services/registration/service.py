@@ -27,13 +27,12 @@ from services.registration import (
 )
 from services.registration.delegation_csv import Limits as DelegationLimits
 from services.registration.exports import (
-    REGISTRATION_ITEM_COLUMNS, in_chunks, participants_csv, participants_json,
-    participants_pdf, registrations_json,
+    in_chunks, participants_csv, participants_json, participants_pdf, registrations_json,
 )
 from services.registration.letters import (
     render_invitation, render_letter, render_side_event_information, typesetting,
 )
-from services.registration.models import MAIL_OUTBOX, Base
+from services.registration.models import MAIL_OUTBOX, REGISTRATION_ITEM_COLUMNS, Base
 from services.registration.schemas import (
     BadgeScanSchema, CheckInCardSchema, ConfirmSchema, ListQuery, MailListQuery, MailListSchema,
     MailSchema,

@@ -315,3 +315,37 @@ def test_concurrent_nominations_take_distinct_reference_numbers(services):
             lambda number: nominate(registration, meeting["id"], number)["reference"],
             range(6)))
     assert sorted(references) == [f"COP-2/REG/{n:04d}" for n in range(1, 7)]
+
+
+def test_numbers_stay_gap_free_when_nominations_lose_e_mail_races_beside_a_delegation(services):
+    """A nomination takes its number last, after its checks: two nominations of one
+    e-mail may both pass the check and both take a number, and the loser's number must
+    come back when it rolls back; a delegation file takes several numbers at once."""
+    registration = services.start("registration")
+    meeting = schedule_meeting(registration)
+    path = f"/meetings/{meeting['id']}/registrations"
+    delegation = "given_name,family_name,email,country,category,organisation\n" + "".join(
+        f"Ana,File {n},file.{n}@example.org,PER,party,Ministry\n" for n in range(3))
+    requests = [{"given_name": "Ana", "family_name": f"Pérez {n}", "country": "PER",
+                 "email": f"ana.perez.{n % 4}@example.org", "category": "party",
+                 "organisation": "Ministry"} for n in range(8)] + [delegation]
+    barrier = threading.Barrier(len(requests))
+
+    def send(request):
+        barrier.wait()
+        if isinstance(request, str):
+            return registration.client.post(path + ".csv", data=request.encode(),
+                                            headers={"Content-Type": "text/csv"})
+        return registration.client.post(path, json=request)
+
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        responses = list(pool.map(send, requests))
+    statuses = Counter(response.status_code for response in responses)
+    assert statuses == {201: 5, 409: 4}, [response.text for response in responses]
+    assert all(response.json()["error"]["fields"] == {"email": ["Already registered."]}
+               for response in responses if response.status_code == 409)
+    references = [response.json()["reference"] for response in responses[:8]
+                  if response.status_code == 201]
+    references += [item["reference"] for item in responses[8].json()["items"]]
+    assert sorted(references) == [f"COP-2/REG/{n:04d}" for n in range(1, 8)]
+    assert nominate(registration, meeting["id"], 99)["reference"] == "COP-2/REG/0008"
