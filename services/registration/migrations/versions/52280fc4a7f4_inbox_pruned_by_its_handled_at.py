@@ -5,14 +5,14 @@ service consumes leaves its id in the inbox (coord.events claims each one), so w
 index on `handled_at` each pass read the whole table to find the old ones.
 
 Revision ID: 52280fc4a7f4
-Revises: 3f6a9d2e7b10
+Revises: 7e2c4a9b51d3
 Create Date: 2026-11-29 01:50:00
 """
 from alembic import op
 
 
 revision = '52280fc4a7f4'
-down_revision = '3f6a9d2e7b10'
+down_revision = '7e2c4a9b51d3'
 branch_labels = None
 depends_on = None
 
