@@ -1,8 +1,4 @@
-"""inbox pruned by its handled_at
-
-Retention deletes handled event ids older than INBOX_RETENTION on a timer. Every event a
-service consumes leaves its id in the inbox (coord.events claims each one), so without an
-index on `handled_at` each pass read the whole table to find the old ones.
+"""inbox pruned by its handled_at (coord.db.create_inbox_age_index says why)
 
 Revision ID: cc723f418b2d
 Revises: c13f0c0a5e03
@@ -10,6 +6,7 @@ Create Date: 2026-11-29 01:50:00
 """
 from alembic import op
 
+from coord.db import create_inbox_age_index, drop_inbox_age_index
 
 revision = 'cc723f418b2d'
 down_revision = 'c13f0c0a5e03'
@@ -18,8 +15,8 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index('ix_inbox_handled_at', 'inbox', ['handled_at'])
+    create_inbox_age_index(op)
 
 
 def downgrade():
-    op.drop_index('ix_inbox_handled_at', table_name='inbox')
+    drop_inbox_age_index(op)
