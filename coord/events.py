@@ -245,9 +245,7 @@ def handle_deliveries(unit_of_work, handler, envelopes):
     one by one. Returns, for each envelope, None (handled, or handled before) or the
     `sys.exc_info()` of its failure."""
     try:
-        with unit_of_work() as uow:
-            _handle_first_deliveries(uow, handler, envelopes)
-        _log_handled(envelopes)
+        _handle_together(unit_of_work, handler, envelopes)
         return [None] * len(envelopes)
     except Exception as exc:  # any failure: find out which events it was, one by one
         if len(envelopes) == 1:
@@ -257,37 +255,29 @@ def handle_deliveries(unit_of_work, handler, envelopes):
     outcomes = []
     for envelope in envelopes:
         try:
-            with unit_of_work() as uow:
-                _handle_first_deliveries(uow, handler, [envelope])
-            _log_handled([envelope])
+            _handle_together(unit_of_work, handler, [envelope])
             outcomes.append(None)
         except Exception:  # this event failed: its message is retried or parked
             outcomes.append(sys.exc_info())
     return outcomes
 
 
-def _log_handled(envelopes):
-    """One line for each event whose handling committed, under the event's correlation id,
-    so an operator can follow a request through every service's log."""
+def _handle_together(unit_of_work, handler, envelopes):
+    """`envelopes` in one unit of work, each not handled before; once it has committed, one
+    line for each event under its correlation id, so an operator can follow a request
+    through every service's log."""
+    with unit_of_work() as uow:
+        first = uow.claim_first_deliveries(envelope["event_id"] for envelope in envelopes)
+        for envelope in envelopes:
+            if envelope["event_id"] not in first:
+                continue  # handled before, or earlier in this batch
+            first.discard(envelope["event_id"])
+            with logs.correlation_of(envelope):
+                if not auth.hear(uow.session, envelope):
+                    handler(uow, envelope)
     for envelope in envelopes:
-        with _correlation_of(envelope):
+        with logs.correlation_of(envelope):
             log.info("handled %s", envelope["type"])
-
-
-def _correlation_of(envelope):
-    context = logs.context_of(envelope)
-    return logs.correlation(context["correlation_id"], context["event_id"])
-
-
-def _handle_first_deliveries(uow, handler, envelopes):
-    first = uow.claim_first_deliveries(envelope["event_id"] for envelope in envelopes)
-    for envelope in envelopes:
-        if envelope["event_id"] not in first:
-            continue  # handled before, or earlier in this batch
-        first.discard(envelope["event_id"])
-        with _correlation_of(envelope):
-            if not auth.hear(uow.session, envelope):
-                handler(uow, envelope)
 
 
 def subscribe(source):

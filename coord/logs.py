@@ -92,16 +92,17 @@ def correlation(correlation_id, event_id=None):
 
 def worker_correlation(worker_ctx):
     """The block a nameko worker runs in: under the correlation id its entrypoint put in
-    the context data (an HTTP request's, an event's), or a new one (a timer's run)."""
+    the context data (an HTTP request's), or a new one (a timer's run, a batch of events,
+    whose each event is handled under its own: `correlation_of`)."""
     data = worker_ctx.data
     return correlation(data.get("correlation_id") or new_correlation_id(), data.get("event_id"))
 
 
-def context_of(envelope):
-    """Worker context data for handling `envelope`: its correlation id (an envelope from a
+def correlation_of(envelope):
+    """The block an event is handled in: under its correlation id (an envelope from a
     producer without one starts a chain at its own event id) and the event's id."""
-    return {"correlation_id": envelope.get("correlation_id") or envelope["event_id"],
-            "event_id": envelope["event_id"], "event_type": envelope["type"]}
+    return correlation(envelope.get("correlation_id") or envelope["event_id"],
+                       envelope["event_id"])
 
 
 class _Context(logging.Filter):
