@@ -11,8 +11,13 @@ Two things fpdf2 does not do are done here:
 - embed Chinese, Japanese and Korean from a small TrueType subset of Noto Sans CJK made
   for the text at hand: the full collection is 20 MB of CFF outlines, slow to load, and
   CFF-keyed text does not extract back from the PDF (pypdf reads it byte by byte).
+
+HarfBuzz (uharfbuzz, which fpdf2 shapes with) reads the fonts' coverage and cuts the CJK
+subsets from the memory-mapped files. fontTools did both before: reading the collection's
+character map and outlines kept about 65 MB resident in the registration service for good.
 """
 import hashlib
+import io
 import os
 import tempfile
 import unicodedata
@@ -24,6 +29,7 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+import uharfbuzz
 
 from coord.errors import Conflict, Invalid
 
@@ -73,18 +79,14 @@ def font_path(filename):
 
 @lru_cache(maxsize=None)
 def coverage(face):
-    """The code points `face` has a glyph for (read once from its cmap)."""
-    font = TTFont(font_path(face.regular), fontNumber=face.collection_index, lazy=True)
-    return frozenset(font.getBestCmap())
+    """The code points `face` has a glyph for (read once from its character map)."""
+    return frozenset(_harfbuzz_face(face.regular, face.collection_index).unicodes)
 
 
 def warm_up():
-    """Read every face's coverage and open the CJK collection ahead of the first name
-    or document, which would otherwise wait seconds for it."""
+    """Read every face's coverage ahead of the first name to check or page to print."""
     for face in FACES:
         coverage(face)
-        if face.subset_per_document:
-            _truetype_subset(face.regular, face.collection_index, "\u4e00")
 
 
 def _needs_no_glyph(character):
@@ -152,9 +154,14 @@ def _font_file(face, filename, text):
 def _truetype_subset(filename, collection_index, characters):
     """The path of a small TrueType font with only `characters` of a CFF collection face,
     their outlines turned quadratic (cu2qu); fpdf2 loads fonts from files, so it is
-    written to a scratch folder. Built glyph by glyph from the face opened once: the
-    fontTools subsetter re-reads the 20 MB collection each time, seconds per document."""
-    source = _collection_face(filename, collection_index)
+    written to a scratch folder. HarfBuzz cuts the characters' glyphs out of the
+    collection (milliseconds, and only their pages of the file are read); fontTools then
+    redraws that small CFF font glyph by glyph."""
+    subset_input = uharfbuzz.SubsetInput()
+    for character in characters:
+        subset_input.unicode_set.add(ord(character))
+    cut = uharfbuzz.subset(_harfbuzz_face(filename, collection_index), subset_input)
+    source = TTFont(io.BytesIO(cut.blob.data))
     best_cmap, glyph_set = source.getBestCmap(), source.getGlyphSet()
     names = {character: f"uni{ord(character):04X}" for character in characters}
     glyphs, metrics = {".notdef": TTGlyphPen(None).glyph()}, {".notdef": (1000, 0)}
@@ -182,10 +189,11 @@ def _truetype_subset(filename, collection_index, characters):
     return path
 
 
-@lru_cache(maxsize=4)
-def _collection_face(filename, collection_index):
-    """One face of a font collection, opened once per process (read lazily)."""
-    return TTFont(font_path(filename), fontNumber=collection_index, lazy=True)
+@lru_cache(maxsize=None)
+def _harfbuzz_face(filename, collection_index):
+    """A face of a font file as HarfBuzz reads it: the file is mapped, not loaded."""
+    return uharfbuzz.Face(uharfbuzz.Blob.from_file_path(font_path(filename)),
+                          collection_index)
 
 
 def face_name(font):
