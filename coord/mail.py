@@ -7,6 +7,12 @@ is tried again with growing delays; after the last delay it is `failed`, and an
 operator can `resend` it. Attachments are rendered when the mail is sent (by the
 service's `render_attachment`), so a resent letter carries today's facts.
 
+A service may run as several processes, each with its sender: a sender claims a mail
+before sending it, by moving its next attempt a lease ahead only if no one has moved it
+since it was read. The other senders pass it by, so a mail goes out once. Should the
+process die while sending, the mail is tried again when the lease runs out: a mail may
+then arrive twice, never not at all.
+
 Settings (environment, or the nameko config in tests): SMTP_HOST (none: no mail is
 queued or sent), SMTP_PORT (25), SMTP_USER and SMTP_PASSWORD (login when given),
 SMTP_TLS (`starttls`, `ssl`, or off), MAIL_FROM, MAIL_RETRY_DELAYS (seconds, e.g.
@@ -38,6 +44,8 @@ MAIL_OUTBOX = "mail_outbox"
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 MAIL_STATUSES = (QUEUED, SENT, FAILED)
 DEFAULT_RETRY_DELAYS = (30, 120, 600, 3600)
+# Longer than sending one mail may take: two SMTP timeouts and the attachments' making.
+SENDING_LEASE = timedelta(minutes=5)
 
 log = logging.getLogger(__name__)
 
@@ -195,12 +203,24 @@ class MailSender:
                 .order_by(self.table.c.next_attempt_at).limit(50)).all()
             sent = 0
             for row in due:
+                if not self._claim(session, row):
+                    continue  # another process's sender has it
                 outcome = self._attempt(session, row)
                 session.execute(update(self.table).where(self.table.c.id == row.id)
                                 .values(**outcome))
                 session.commit()
                 sent += outcome["status"] == SENT
             return sent
+
+    def _claim(self, session, row):
+        """Whether this sender won `row`: its next attempt moved a lease ahead, from the
+        time it was read at (another sender's claim or outcome has moved it)."""
+        claimed = session.execute(update(self.table).where(
+            self.table.c.id == row.id, self.table.c.status == QUEUED,
+            self.table.c.next_attempt_at == row.next_attempt_at,
+        ).values(next_attempt_at=utcnow() + SENDING_LEASE))
+        session.commit()
+        return claimed.rowcount == 1
 
     def _attempt(self, session, row):
         try:
