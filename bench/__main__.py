@@ -30,7 +30,11 @@ def arguments(argv):
                         help="seconds of load per HTTP endpoint")
     parser.add_argument("--rate", type=float, default=50.0,
                         help="confirmations a second for the latency run")
-    parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument("--latency-seconds", type=float, default=60.0,
+                        help="seconds of the steady latency run")
+    parser.add_argument("--saturation-seconds", type=float, default=10.0,
+                        help="seconds of the latency run at saturation (10 closed-loop "
+                             "clients confirming as fast as they are answered)")
     parser.add_argument("--feed-entries", type=int, default=1_000_000)
     parser.add_argument("--csv-rows", type=int, default=100_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
@@ -74,6 +78,9 @@ def on_database(kind, vhost, args, workdir, results):
         scenarios.settle(stack)
         results["latency_ms_by_database"][kind] = scenarios.latency(
             stack, args.rate, args.latency_seconds)
+        scenarios.settle(stack)
+        results["latency_ms_at_saturation"][kind] = scenarios.latency_at_saturation(
+            stack, args.saturation_seconds)
         scale = results["scale"].setdefault(kind, {})
         stack.stop_one("notifications")
         started = time.perf_counter()
@@ -123,9 +130,13 @@ def table(results):
             figures = results["http"].get(kind, {}).get(endpoint)
             values.append(f"{figures['rps']} ({figures['of_ceiling']})" if figures else "-")
         row(f"{endpoint} rps (of ceiling)", values)
-    for kind_figures in ("p50", "p95", "p99"):
-        row(f"confirm -> stream {kind_figures} ms",
-            [results["latency_ms_by_database"].get(k, {}).get(kind_figures, "-") for k in kinds])
+    for label, figures in (("", results["latency_ms_by_database"]),
+                           (" saturated", results["latency_ms_at_saturation"])):
+        row(f"confirm -> stream{label} per s",
+            [figures.get(k, {}).get("confirmations_per_s", "-") for k in kinds])
+        for quantile in ("p50", "p95", "p99"):
+            row(f"confirm -> stream{label} {quantile} ms",
+                [figures.get(k, {}).get(quantile, "-") for k in kinds])
     for measure in ("first", "deep", "rare_owner", "rare_owner_deep"):
         row(f"feed page ms: {measure}",
             [results["scale"].get(k, {}).get("feed_page_ms", {}).get(measure, "-") for k in kinds])
@@ -142,6 +153,7 @@ def main(argv=None):
     args = arguments(argv)
     results = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "parameters": dict(vars(args)),
                "backbone_events_per_s": {}, "http": {}, "latency_ms_by_database": {},
+               "latency_ms_at_saturation": {},
                "scale": {}, "rss_mb": {}}
     results["parameters"]["output"] = str(args.output)
     began = time.perf_counter()

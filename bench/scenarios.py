@@ -219,37 +219,80 @@ class StreamWatcher:
 def latency(stack, rate, seconds):
     """p50/p95/p99 ms from a confirmation's answer to its entry on an open /feed/stream,
     with confirmations sent at a steady `rate` per second for `seconds`."""
+    def send_steadily(confirm, ids):
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            for number, registration_id in enumerate(ids):
+                delay = started + number / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                pool.submit(confirm, registration_id)
+        return ids
+
+    return _to_the_stream(stack, int(rate * seconds), send_steadily)
+
+
+def latency_at_saturation(stack, seconds, clients=10, at_most_per_s=500):
+    """The same figures with confirmations sent as fast as `clients` closed-loop clients
+    get their answers, for `seconds` (the run ends early should it use up the
+    `at_most_per_s * seconds` registrations made)."""
+    def send_flat_out(confirm, ids):
+        waiting, sent = iter(ids), []
+        handing_out = threading.Lock()
+        deadline = time.perf_counter() + seconds
+
+        def client():
+            while time.perf_counter() < deadline:
+                with handing_out:
+                    registration_id = next(waiting, None)
+                if registration_id is None:
+                    return
+                confirm(registration_id)
+                sent.append(registration_id)
+
+        workers = [threading.Thread(target=client) for _ in range(clients)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return sent
+
+    return _to_the_stream(stack, int(at_most_per_s * seconds), send_flat_out)
+
+
+def _to_the_stream(stack, count, send):
+    """Make `count` nominations, open a stream, `send(confirm, ids)` (which returns the ids
+    it confirmed), and time each confirmed one from its answer to its stream entry; also
+    the confirmations a second that `send` made."""
     meeting_ = meeting(stack, f"LA-{uuid.uuid4().hex[:6]}")
     template = stack.request("POST", "registration",
                              f"/meetings/{meeting_['id']}/registrations",
                              json=nominee(0, "la")).json()
-    ids = copies_of_registration(stack, template["id"], int(rate * seconds), status="nominated",
-                                 tag="lac")
+    ids = copies_of_registration(stack, template["id"], count, status="nominated", tag="lac")
     watcher = StreamWatcher(stack)
     time.sleep(1)  # the stream's first frame is out; it now waits for new entries
     answered = {}
-    session = requests.Session()
+    sessions = threading.local()  # a requests.Session is not to be shared between threads
 
     def confirm(registration_id):
-        stack_url = stack.url("registration")
-        session.post(f"{stack_url}/registrations/{registration_id}/confirm",
-                     json={"funded": False}, headers=HEADERS, timeout=60).raise_for_status()
+        if not hasattr(sessions, "session"):
+            sessions.session = requests.Session()
+        sessions.session.post(
+            f"{stack.url('registration')}/registrations/{registration_id}/confirm",
+            json={"funded": False}, headers=HEADERS, timeout=60).raise_for_status()
         answered[registration_id] = time.perf_counter()
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        for number, registration_id in enumerate(ids):
-            delay = started + number / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            pool.submit(confirm, registration_id)
-    wait_until(lambda: all(i in watcher.arrived for i in ids), timeout=120,
+    confirmed = send(confirm, ids)
+    sent_for = time.perf_counter() - started
+    wait_until(lambda: all(i in watcher.arrived for i in confirmed), timeout=120,
                what="every confirmation on the stream")
     watcher.close()
-    samples = [(watcher.arrived[i] - answered[i]) * 1000 for i in ids]
+    samples = [(watcher.arrived[i] - answered[i]) * 1000 for i in confirmed]
     return {"samples": len(samples), "p50": round(load.percentile(samples, 0.5), 1),
             "p95": round(load.percentile(samples, 0.95), 1),
-            "p99": round(load.percentile(samples, 0.99), 1)}
+            "p99": round(load.percentile(samples, 0.99), 1),
+            "confirmations_per_s": round(len(confirmed) / sent_for, 1)}
 
 
 # Scale ---------------------------------------------------------------------------------------

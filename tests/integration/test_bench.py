@@ -8,7 +8,7 @@ import sys
 from tests.e2e.processes import ROOT
 
 TINY = ["--messages", "200", "--events", "20", "--http-seconds", "0.5", "--rate", "10",
-        "--latency-seconds", "1", "--feed-entries", "1000", "--csv-rows", "50"]
+        "--latency-seconds", "1", "--saturation-seconds", "0.5", "--feed-entries", "1000", "--csv-rows", "50"]
 
 
 def positive_numbers(value, where="results"):
@@ -35,12 +35,14 @@ def test_the_benchmark_writes_every_figure(tmp_path, database_kind):
     assert set(results["http"]) == {"ceiling", database_kind}
     assert set(results["http"][database_kind]) == {"list", "create", "health"}
     assert set(results["latency_ms"]) >= {"p50", "p95", "p99"}
+    assert set(results["latency_ms_at_saturation"][database_kind]) >= {
+        "p50", "p95", "p99", "confirmations_per_s"}
     assert set(results["rss_mb"][database_kind]) == {"registration", "travel", "notifications"}
     scale = results["scale"][database_kind]
     assert set(scale["feed_page_ms"]) == {"first", "deep", "rare_owner", "rare_owner_deep"}
     assert scale["csv_import_status"] == 201
     assert scale["participants_csv_status"] == scale["participants_json_status"] == 200
     for key in ("baseline_msgs_per_s", "backbone_events_per_s", "http", "latency_ms",
-                "scale", "rss_mb"):
+                "latency_ms_at_saturation", "scale", "rss_mb"):
         positive_numbers(results[key], key)
     assert "backbone events/s" in run.stdout
