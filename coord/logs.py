@@ -79,23 +79,38 @@ def current_correlation_id():
     return CORRELATION_ID.get()
 
 
+def enter(correlation_id, event_id=None):
+    """Work under `correlation_id` (and the handled `event_id`) from now on, in this
+    greenthread's context, until `leave` is given the tokens this returns."""
+    return CORRELATION_ID.set(correlation_id), EVENT_ID.set(event_id)
+
+
+def leave(tokens):
+    """Back to the ids in force before `enter` returned `tokens`."""
+    EVENT_ID.reset(tokens[1])
+    CORRELATION_ID.reset(tokens[0])
+
+
 @contextlib.contextmanager
 def correlation(correlation_id, event_id=None):
     """Work under `correlation_id` (and the handled `event_id`) inside the block."""
-    tokens = (CORRELATION_ID.set(correlation_id), EVENT_ID.set(event_id))
+    tokens = enter(correlation_id, event_id)
     try:
         yield
     finally:
-        EVENT_ID.reset(tokens[1])
-        CORRELATION_ID.reset(tokens[0])
+        leave(tokens)
 
 
-def worker_correlation(worker_ctx):
-    """The block a nameko worker runs in: under the correlation id its entrypoint put in
-    the context data (an HTTP request's), or a new one (a timer's run, a batch of events,
-    whose each event is handled under its own: `correlation_of`)."""
+def enter_worker_correlation(worker_ctx):
+    """Put a nameko worker under the correlation id its entrypoint put in the context data
+    (an HTTP request's), or a new one (a timer's run, a batch of events, whose each event
+    is handled under its own: `correlation_of`); returns the tokens for `leave`.
+
+    Not a `with` block: a worker's setup and teardown are two calls, and a worker killed
+    between them never reaches its teardown. A block left open then was closed by the
+    garbage collector in another greenthread, where resetting the ids fails."""
     data = worker_ctx.data
-    return correlation(data.get("correlation_id") or new_correlation_id(), data.get("event_id"))
+    return enter(data.get("correlation_id") or new_correlation_id(), data.get("event_id"))
 
 
 def correlation_of(envelope):

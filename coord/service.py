@@ -192,11 +192,10 @@ class WorkContext(DependencyProvider):
     (`coord.logs`); each event of a batch is handled under its own (`coord.events`)."""
 
     def worker_setup(self, worker_ctx):
-        worker_ctx.log_context = logs.worker_correlation(worker_ctx)
-        worker_ctx.log_context.__enter__()
+        worker_ctx.log_tokens = logs.enter_worker_correlation(worker_ctx)
 
     def worker_teardown(self, worker_ctx):
-        worker_ctx.log_context.__exit__(None, None, None)
+        logs.leave(worker_ctx.log_tokens)
 
 
 class ServiceBase:
