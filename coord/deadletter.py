@@ -26,7 +26,9 @@ from coord.events import ATTEMPT, QUEUE, REASON
 
 
 def parked(amqp_uri, service):
-    """Every parked message as a dict, leaving them in place."""
+    """Every parked message as a dict, leaving them in place. They come in queue order,
+    but a quorum queue takes a message put back at its tail: one parked while a listing
+    runs may come out ahead of older ones the next time."""
     queue = topology.dead_letter_queue_name(service)
     entries = []
     with Connection(amqp_uri) as connection:
