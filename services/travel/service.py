@@ -94,5 +94,11 @@ class TravelService(ServiceBase):
         """The daily check: `travel_case_overdue` for each ticket that has become late."""
         usecases.notice_overdue_cases(self.db.unit_of_work, self.today)
 
+    @configured_timer("TRAVEL_RATE_CHECK_INTERVAL", 60, eager=True)
+    def settle_rates_recorded_meanwhile(self):
+        """Fix the entitlements still flagged though their city's rate has come (a case
+        opened while the rate was being recorded)."""
+        usecases.settle_rates_recorded_meanwhile(self.db.unit_of_work, self.today)
+
 
 SERVICE = TravelService

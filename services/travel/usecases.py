@@ -291,12 +291,46 @@ def set_dsa_rate(uow, caller, city, body, today):
     rate.travel_days, rate.set_by, rate.set_at = body["travel_days"], caller, utcnow()
     uow.session.flush()
     flagged = uow.session.execute(
-        select(TravelCase, Meeting).join(Meeting, Meeting.id == TravelCase.meeting_id)
-        .where(Meeting.city_key == key, TravelCase.dsa_rate_missing.is_(True),
-               TravelCase.status != domain.CANCELLED)).all()
+        _flagged_cases(TravelCase, Meeting).where(Meeting.city_key == key)).all()
     for case, meeting in flagged:
         _settle_entitlement(uow, case, meeting, actor=caller, today=today)
     return rate
+
+
+def settle_rates_recorded_meanwhile(unit_of_work, today):
+    """The frequent check: fix the entitlement of each case still flagged
+    `dsa_rate_missing` though its city has a rate for its meeting by now. Returns how
+    many were fixed.
+
+    `set_dsa_rate` fixes the flagged cases it can see, but on PostgreSQL a case opened
+    (or a meeting moved to the city) while the rate was being recorded read "no rate"
+    before the rate's commit, and committed its flag after the rate looked for flagged
+    cases: without this check it would wait for the next rate of its city. Locking the
+    city's meetings or cases in `set_dsa_rate` would close the window but deadlock with a
+    consumer's batch that holds a meeting and waits on a case, so the window is closed
+    after the fact, each case under its own lock."""
+    with unit_of_work() as uow:
+        rate_exists = select(DsaRate.id).where(
+            DsaRate.city_key == Meeting.city_key,
+            DsaRate.valid_from <= Meeting.starts_on).exists()
+        late = uow.session.scalars(_flagged_cases(TravelCase.id).where(rate_exists)).all()
+    fixed = 0
+    for case_id in late:
+        with unit_of_work() as uow:
+            case = _case(uow, case_id, lock=True)
+            if not case.dsa_rate_missing or case.status == domain.CANCELLED:
+                continue  # settled or cancelled since it was read
+            meeting = uow.session.get(Meeting, case.meeting_id)
+            _settle_entitlement(uow, case, meeting, actor=ORGANISER, today=today)
+            fixed += not case.dsa_rate_missing
+    return fixed
+
+
+def _flagged_cases(*columns):
+    """Cases waiting for their city's rate, with the meeting joined for its city."""
+    return (select(*columns).join(Meeting, Meeting.id == TravelCase.meeting_id)
+            .where(TravelCase.dsa_rate_missing.is_(True),
+                   TravelCase.status != domain.CANCELLED))
 
 
 def list_dsa_rates(uow, query):
