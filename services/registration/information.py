@@ -42,6 +42,12 @@ def decide_side_event(uow, caller, side_event_id, decision, mail_enabled):
     return side_event
 
 
+def side_event_information(uow, caller, side_event_id):
+    """The letter's facts for a reader of the side event (404 for others, as for none)."""
+    return side_event_facts(uow.session,
+                            usecases.read_side_event(uow, caller, side_event_id).id)
+
+
 def side_event_facts(session, side_event_id):
     """What the practical information letter says; 409 unless the side event is accepted
     (or was held): only then does it have a room and a slot."""

@@ -398,8 +398,8 @@ class RegistrationService(ServiceBase):
 
     @api("GET", "/observer-requests/<request_id>", returns=ObserverRequestSchema)
     def get_observer_request(self, request, caller, request_id):
-        """One observer request."""
-        return self._run(usecases.get_observer_request, request_id)
+        """One observer request (mc; 404 for anyone else, as for none)."""
+        return self._run(usecases.get_observer_request, caller, request_id)
 
     @api("POST", "/observer-requests/<request_id>/decide", body=ObserverDecisionSchema,
          returns=ObserverRequestSchema, allowed=(), action="decide on observer admission")
@@ -410,8 +410,9 @@ class RegistrationService(ServiceBase):
     @api("GET", "/meetings/<meeting_id>/observer-requests", query=ObserverListQuery,
          returns=page_of(ObserverRequestSchema))
     def list_observer_requests(self, request, caller, meeting_id, query):
-        """A meeting's observer requests, by status."""
-        return self._run(usecases.list_observer_requests, meeting_id, query)
+        """A meeting's observer requests, by status (mc: they are the secretariat's records;
+        anyone else gets an empty list)."""
+        return self._run(usecases.list_observer_requests, caller, meeting_id, query)
 
     # Side events
 
@@ -423,8 +424,8 @@ class RegistrationService(ServiceBase):
 
     @api("GET", "/side-events/<side_event_id>", returns=SideEventSchema)
     def get_side_event(self, request, caller, side_event_id):
-        """One side event."""
-        return self._run(usecases.get_side_event, side_event_id)
+        """One side event (mc, or the partner that asked for it; 404 for anyone else)."""
+        return self._run(usecases.read_side_event, caller, side_event_id)
 
     @api("POST", "/side-events/<side_event_id>/decide", body=SideEventDecisionSchema,
          returns=SideEventSchema, allowed=(), action="decide on side events")
@@ -438,7 +439,7 @@ class RegistrationService(ServiceBase):
         """The practical information for an accepted side event's organiser (PDF): room,
         slot, what to bring, contacts; also mailed to its contact when it is accepted."""
         with self.db.unit_of_work() as uow:
-            facts = information.side_event_facts(uow.session, side_event_id)
+            facts = information.side_event_information(uow, caller, side_event_id)
         return _pdf(render_side_event_information(facts),
                     f"{facts.reference.replace('/', '-')}-information.pdf")
 
@@ -455,8 +456,8 @@ class RegistrationService(ServiceBase):
     @api("GET", "/meetings/<meeting_id>/side-events", query=SideEventListQuery,
          returns=page_of(SideEventSchema))
     def list_side_events(self, request, caller, meeting_id, query):
-        """A meeting's side events, by status."""
-        return self._run(usecases.list_side_events, meeting_id, query)
+        """A meeting's side events, by status: all for mc, its own for a partner."""
+        return self._run(usecases.list_side_events, caller, meeting_id, query)
 
     # Invitations, and the addresses focal points receive them at
 

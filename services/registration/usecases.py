@@ -938,8 +938,14 @@ def _representative(registration, credentials):
 
 # Observer admission
 
-def get_observer_request(uow, request_id):
-    return _get(uow.session, ObserverRequest, request_id, "observer request")
+# Observer requests are the secretariat's records of outside organisations (a contact
+# address among them): no organisation with a token is party to one, so only mc reads them
+# (coord.scope: the same rule as everywhere, with no parties recorded).
+
+def get_observer_request(uow, caller, request_id):
+    return scope.readable(uow.session, PARTIES, caller, "observer_request",
+                          uow.session.get(ObserverRequest, request_id),
+                          f"No observer request with id {request_id}.")
 
 
 def request_observer_status(uow, caller, meeting_id, data):
@@ -1005,18 +1011,27 @@ def _emit_observer(uow, event_type, request, caller, *, owner):
               "waiting": _waiting(owner, domain.ACTIONS["observer_request"])}))
 
 
-def list_observer_requests(uow, meeting_id, query):
+def list_observer_requests(uow, caller, meeting_id, query):
     get_meeting(uow, meeting_id)
-    statement = _filtered(
+    statement = _filtered(scope.scoped(
         select(ObserverRequest).where(ObserverRequest.meeting_id == meeting_id),
-        ObserverRequest, query, "status")
+        caller, PARTIES, "observer_request", ObserverRequest.id), ObserverRequest, query,
+        "status")
     return _page_by_id(uow, statement, ObserverRequest, query)
 
 
 # Side events
 
-def get_side_event(uow, side_event_id):
-    return _get(uow.session, SideEvent, side_event_id, "side event")
+# A side event is read by mc and by the partner that asked for it, its organiser
+# (`organiser_code`); one asked for by mc for an outside organiser, by mc only.
+
+def read_side_event(uow, caller, side_event_id):
+    """A side event `caller` may read; 404, as for none, when it may not."""
+    side_event = uow.session.get(SideEvent, side_event_id)
+    if side_event is not None and side_event.organiser_code == caller:
+        return side_event
+    return scope.readable(uow.session, PARTIES, caller, "side_event", side_event,
+                          f"No side event with id {side_event_id}.")
 
 
 def request_side_event(uow, caller, meeting_id, data):
@@ -1112,8 +1127,10 @@ def _iso(moment):
     return moment.isoformat() if moment else None
 
 
-def list_side_events(uow, meeting_id, query):
+def list_side_events(uow, caller, meeting_id, query):
     get_meeting(uow, meeting_id)
-    statement = _filtered(select(SideEvent).where(SideEvent.meeting_id == meeting_id),
-                          SideEvent, query, "status")
+    statement = _filtered(scope.scoped(
+        select(SideEvent).where(SideEvent.meeting_id == meeting_id), caller, PARTIES,
+        "side_event", SideEvent.id, SideEvent.organiser_code == caller), SideEvent, query,
+        "status")
     return _page_by_id(uow, statement, SideEvent, query)

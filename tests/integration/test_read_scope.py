@@ -317,3 +317,32 @@ def test_a_participant_is_read_by_who_nominated_books_or_registered_them_on_site
             wrong.append(f"{organisation} GET participants: {shown} and {rows} CSV rows, "
                          f"expected {expected}")
     assert wrong == []
+
+
+def test_side_events_are_read_by_their_organiser_and_observer_requests_by_mc(services):
+    registration = services.start("registration")
+    client = registration.client
+    meeting = schedule_meeting(registration)["id"]
+
+    def side_event(as_):
+        return created(client.post(f"/meetings/{meeting}/side-events", as_=as_, json={
+            "title": f"Asked by {as_}", "organiser": "Its organisers",
+            "contact_email": "organisers@example.org",
+            "preferred_starts_at": "2018-11-20T13:15:00+01:00",
+            "preferred_ends_at": "2018-11-20T14:45:00+01:00"}))["id"]
+
+    readers = {side_event("brs"): ("brs",), side_event("mc"): ()}  # mc's: an outside organiser
+    brs_event = next(id_ for id_, allowed in readers.items() if allowed)
+    ok(client.post(f"/side-events/{brs_event}/decide",
+                   json={"decision": "accepted", "room": "Room XII"}))
+    observer = created(client.post(f"/meetings/{meeting}/observer-requests", json={
+        "organisation": "Zero Mercury Working Group", "kind": "ngo",
+        "contact_email": "info@zeromercury.org"}))["id"]
+
+    wrong = listing(registration, f"/meetings/{meeting}/side-events", readers)
+    for side_event_id, allowed in readers.items():
+        wrong += single(registration, f"/side-events/{side_event_id}", allowed)
+    wrong += single(registration, f"/side-events/{brs_event}/information", ("brs",))
+    wrong += listing(registration, f"/meetings/{meeting}/observer-requests", {observer: ()})
+    wrong += single(registration, f"/observer-requests/{observer}", ())
+    assert wrong == []
