@@ -135,6 +135,9 @@ class UnitOfWork:
         self._on_events_committed = on_events_committed
         self._events_recorded = False  # only whether to wake the relay at commit
         self._turns_held = set()
+        # The events this unit of work handles (a consumer's batch, coord.events), so that a
+        # handler can read what the whole batch needs in one statement at its first event.
+        self.deliveries = ()
 
     def __enter__(self):
         return self

@@ -267,6 +267,7 @@ def _handle_together(unit_of_work, handler, envelopes):
     line for each event under its correlation id, so an operator can follow a request
     through every service's log."""
     with unit_of_work() as uow:
+        uow.deliveries = envelopes
         first = uow.claim_first_deliveries(envelope["event_id"] for envelope in envelopes)
         for envelope in envelopes:
             if envelope["event_id"] not in first:

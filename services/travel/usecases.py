@@ -11,7 +11,7 @@ completes what was waiting on it, rather than refusing (which would only retry):
   is fixed when the secretariat sets the rate (`dsa_entitlement_fixed`).
 """
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -107,8 +107,7 @@ def registration_confirmed(uow, envelope, today):
         return
     meeting = _locked_meeting(uow, _meeting_id(envelope), code=data["meeting_code"])
     registration_id = envelope["subject"]["id"]
-    if _case_of_registration(uow, registration_id) or uow.session.get(
-            Withdrawal, registration_id):
+    if _case_of_registration(uow, registration_id) or _withdrawn(uow, registration_id):
         return
     agreements = _agreements(uow, meeting.id)
     now = utcnow()
@@ -123,7 +122,7 @@ def registration_confirmed(uow, envelope, today):
     if meeting.scheduled:
         _apply_rate(uow, case, meeting)
     uow.session.add(case)
-    uow.session.flush()
+    _registrations(uow, registration_id).cases[registration_id] = case
     _emit_case(uow, "travel_case_opened", case, actor=ORGANISER, today=today,
                meeting=meeting)
     if case.dsa_rate_missing:
@@ -139,8 +138,9 @@ def registration_withdrawn(uow, envelope, today):
     registration_id = envelope["subject"]["id"]
     case = _case_of_registration(uow, registration_id)
     if case is None:
-        if not uow.session.get(Withdrawal, registration_id):
+        if not _withdrawn(uow, registration_id):
             uow.session.add(Withdrawal(registration_id=registration_id, withdrawn_at=utcnow()))
+            _registrations(uow, registration_id).withdrawn.add(registration_id)
         return
     if case.status == domain.CANCELLED:
         return
@@ -184,6 +184,7 @@ def agreement_declined(uow, envelope, today):
 
 
 def _reroute_meeting(uow, meeting, today):
+    _once_a_unit_of_work(uow, "agreements").pop(meeting.id, None)  # they just changed
     agreements = _agreements(uow, meeting.id)
     cases = uow.session.scalars(select(TravelCase).where(
         TravelCase.meeting_id == meeting.id, TravelCase.status != domain.CANCELLED)).all()
@@ -226,25 +227,68 @@ def _locked_meeting(uow, meeting_id, code=None):
         meeting = uow.session.scalar(
             select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
     if meeting is None:
-        meeting = Meeting(id=meeting_id)
+        meeting = Meeting(id=meeting_id, code=code)
         uow.session.add(meeting)
+        uow.session.flush()  # in the table before any case that names it
     locked[meeting_id] = meeting
     if meeting.code is None:
         meeting.code = code
-    uow.session.flush()
     return meeting
 
 
+def _once_a_unit_of_work(uow, kind):
+    """A dict of reads kept for the rest of this unit of work, so a batch of a meeting's
+    confirmations reads its agreements and rate once, not once a case. Agreements change
+    only in this service's own handlers (which forget them); a rate recorded meanwhile by
+    another transaction is not seen until the next one, the same as if the batch had
+    read it first (`settle_rates_recorded_meanwhile` catches up either way)."""
+    return uow.session.info.setdefault(kind, {})
+
+
 def _agreements(uow, meeting_id):
-    return uow.session.scalars(select(Agreement).where(Agreement.meeting_id == meeting_id)).all()
+    kept = _once_a_unit_of_work(uow, "agreements")
+    if meeting_id not in kept:
+        kept[meeting_id] = uow.session.scalars(
+            select(Agreement).where(Agreement.meeting_id == meeting_id)).all()
+    return kept[meeting_id]
 
 
 def _case_of_registration(uow, registration_id):
     """The registration's case, locked: a withdrawal may cancel it while its travel owner
     issues the ticket."""
-    return uow.session.scalar(
-        select(TravelCase).where(TravelCase.registration_id == registration_id)
-        .with_for_update(of=TravelCase).execution_options(populate_existing=True))
+    return _registrations(uow, registration_id).cases.get(registration_id)
+
+
+def _withdrawn(uow, registration_id):
+    """Whether the registration was withdrawn before any case opened for it."""
+    return registration_id in _registrations(uow, registration_id).withdrawn
+
+
+@dataclass
+class _Registrations:
+    """What travel holds on the registrations of this unit of work's events: their cases
+    (locked) and withdrawals. Read at the first event that asks, for the whole batch, in
+    two statements where each event took two of its own; the handlers add what they
+    record."""
+    read: set = field(default_factory=set)
+    cases: dict = field(default_factory=dict)
+    withdrawn: set = field(default_factory=set)
+
+
+def _registrations(uow, registration_id):
+    known = uow.session.info.setdefault("registrations", _Registrations())
+    if registration_id not in known.read:
+        ids = sorted({registration_id} | {
+            envelope["subject"]["id"] for envelope in uow.deliveries
+            if envelope["subject"]["kind"] == "registration"} - known.read)
+        known.cases.update((case.registration_id, case) for case in uow.session.scalars(
+            select(TravelCase).where(TravelCase.registration_id.in_(ids))
+            .order_by(TravelCase.registration_id)
+            .with_for_update(of=TravelCase).execution_options(populate_existing=True)))
+        known.withdrawn.update(uow.session.scalars(
+            select(Withdrawal.registration_id).where(Withdrawal.registration_id.in_(ids))))
+        known.read.update(ids)
+    return known
 
 
 # The DSA entitlement.
@@ -252,10 +296,13 @@ def _case_of_registration(uow, registration_id):
 def _apply_rate(uow, case, meeting):
     """Fix the entitlement from the rate valid on the meeting's opening day, or flag the
     case when there is none. Returns True when the entitlement was fixed."""
-    rate = uow.session.scalar(
-        select(DsaRate).where(DsaRate.city_key == meeting.city_key,
-                              DsaRate.valid_from <= meeting.starts_on)
-        .order_by(DsaRate.valid_from.desc()).limit(1))
+    kept, key = _once_a_unit_of_work(uow, "dsa_rates"), (meeting.city_key, meeting.starts_on)
+    if key not in kept:
+        kept[key] = uow.session.scalar(
+            select(DsaRate).where(DsaRate.city_key == meeting.city_key,
+                                  DsaRate.valid_from <= meeting.starts_on)
+            .order_by(DsaRate.valid_from.desc()).limit(1))
+    rate = kept[key]
     if rate is None:
         case.dsa_rate_missing = True
         return False
@@ -290,6 +337,7 @@ def set_dsa_rate(uow, caller, city, body, today):
         city, body["daily"]["amount"], body["daily"]["currency"])
     rate.travel_days, rate.set_by, rate.set_at = body["travel_days"], caller, utcnow()
     uow.session.flush()
+    uow.session.info.pop("dsa_rates", None)
     flagged = uow.session.execute(
         _flagged_cases(TravelCase, Meeting).where(Meeting.city_key == key)).all()
     for case, meeting in flagged:

@@ -1,6 +1,8 @@
 """Travel's service layer on a scratch database (no broker): events in any order and
 any number of times, rates, tickets, payments and the work queues."""
 import json
+import logging
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +11,7 @@ from sqlalchemy import select
 
 from coord.db import OUTBOX, UnitOfWork, make_engine
 from coord.errors import Conflict, Forbidden, Invalid
+from coord.events import handle_deliveries
 from coord.http import encode_cursor
 from services.travel import usecases
 from services.travel.models import Base
@@ -38,6 +41,11 @@ class Travel:
             handle = (usecases.handle_support_event if envelope["producer"] == "support"
                       else usecases.handle_registration_event)
             deliver(self.uow, lambda uow, event: handle(uow, event, TODAY), envelope)
+
+    def deliver_together(self, *envelopes):
+        """Registration's `envelopes` as one batch of deliveries, one unit of work."""
+        assert handle_deliveries(self.uow, lambda uow, event: usecases.handle_registration_event(
+            uow, event, TODAY), list(envelopes)) == [None] * len(envelopes)
 
     def events(self, event_type=None):
         with self.engine.connect() as connection:
@@ -251,6 +259,28 @@ def test_a_withdrawal_that_overtakes_its_confirmation_keeps_the_case_from_openin
     travel.deliver(withdrawn(confirmation), confirmation)
     assert travel.cases() == []
     assert travel.events() == []
+
+
+def test_in_one_batch_each_registration_opens_at_most_one_case_and_a_withdrawal_holds(
+        travel, caplog):
+    caplog.set_level(logging.INFO, logger="coord.events")
+    travel.deliver(meeting_scheduled(MEETING), *cop2_agreements(MEETING))
+    earlier, again, gone, late = (confirmed(MEETING, "africa", number) for number in range(4))
+    travel.deliver(earlier)  # its case is in the table before the batch
+    travel.deliver_together(
+        {**earlier, "event_id": str(uuid.uuid4())},  # the same registration confirmed again
+        again, {**again, "event_id": str(uuid.uuid4())}, withdrawn(again),
+        withdrawn(late), late,  # withdrawn before its confirmation came
+        gone)
+    travel.deliver_together(withdrawn(gone), {**gone, "event_id": str(uuid.uuid4())})
+
+    statuses = {case.registration_id: case.status for case in travel.cases()}
+    assert statuses == {earlier["subject"]["id"]: "open", again["subject"]["id"]: "cancelled",
+                        gone["subject"]["id"]: "cancelled"}
+    assert len(travel.events("travel_case_opened")) == 3
+    assert len(travel.events("travel_case_cancelled")) == 2
+    # the batches held together: none failed and was handled again one event at a time
+    assert "one by one" not in caplog.text
 
 
 def test_work_queues_show_what_each_owner_still_has_to_do_and_what_is_overdue(travel):
