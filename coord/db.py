@@ -138,6 +138,7 @@ class UnitOfWork:
         # The events this unit of work handles (a consumer's batch, coord.events), so that a
         # handler can read what the whole batch needs in one statement at its first event.
         self.deliveries = ()
+        self._before_commit = {}
 
     def __enter__(self):
         return self
@@ -237,7 +238,16 @@ class UnitOfWork:
              for event_id in ids],
             returning="event_id"))
 
+    def before_commit(self, key, write):
+        """Call `write()` once, as this unit of work commits (in the order first asked,
+        one call however often `key` is given): for rows a batch of events collects and
+        writes in one statement rather than one each. A failure there rolls back all."""
+        self._before_commit.setdefault(key, write)
+
     def commit(self):
+        for write in self._before_commit.values():
+            write()
+        self._before_commit.clear()
         self.session.commit()
         if self._events_recorded and self._on_events_committed:
             self._on_events_committed()

@@ -3,7 +3,7 @@ from dataclasses import fields
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, tuple_, update
 
 from coord import auth, scope
 from coord.http import decode_cursor, page
@@ -31,9 +31,11 @@ def record(uow, envelope, meeting_codes):
 
     Entries are written in turns, so they commit in `seq` order: a stream or a page that
     has passed a `seq` has seen every entry before it (coord.db.UnitOfWork.take_turn).
-    The entry is one Core INSERT: nothing reads it back in this transaction."""
+    Nothing reads an entry or a waiting item back in this transaction, so both are
+    written as it commits, for the whole batch at once (`_FeedWrites`)."""
     uow.take_turn(FEED_TURN)
     session = uow.session
+    writes = _FeedWrites.of(uow)
     meeting_code = meeting_codes.of_event(session, envelope)
     entry = SimpleNamespace(
         id=envelope["event_id"], at=_aware(datetime.fromisoformat(envelope["occurred_at"])),
@@ -44,12 +46,13 @@ def record(uow, envelope, meeting_codes):
         subject_kind=envelope["subject"]["kind"], subject_id=envelope["subject"]["id"],
         data=envelope.get("data") or {},
     )
-    session.execute(insert(FeedEntry.__table__), [vars(entry)])
+    writes.entries.append(vars(entry))
     # Everyone it names is party to its subject from now on, and reads every entry about
-    # it, earlier ones included ("now or before", coord.scope).
+    # it, earlier ones included ("now or before", coord.scope). Written at once: a
+    # webhook's delivery is decided on it in this transaction.
     scope.become_parties(session, PARTIES, entry.subject_kind, entry.subject_id,
                          *scope.named_in(envelope))
-    _update_waiting(session, entry)
+    writes.wait(uow, entry)
     return entry
 
 
@@ -92,31 +95,70 @@ class MeetingCodes:
 
 
 WAITING = WaitingItem.__table__
-_OF_SUBJECT = ((WAITING.c.subject_kind == bindparam("of_kind"))
-               & (WAITING.c.subject_id == bindparam("of_id")))
 # Built once: building a statement per event cost as much as running it.
-READ_ITEM = select(*[WAITING.c[field.name] for field in fields(domain.Waiting)]).where(
-    _OF_SUBJECT)
+READ_ITEMS = select(WAITING.c.subject_kind, WAITING.c.subject_id,
+                    *[WAITING.c[field.name] for field in fields(domain.Waiting)]).where(
+    tuple_(WAITING.c.subject_kind, WAITING.c.subject_id).in_(bindparam("subjects", expanding=True)))
 ADD_ITEM = insert(WAITING)
-CHANGE_ITEM = update(WAITING).where(_OF_SUBJECT)
+CHANGE_ITEM = update(WAITING).where((WAITING.c.subject_kind == bindparam("of_kind"))
+                                    & (WAITING.c.subject_id == bindparam("of_id")))
+ADD_ENTRY = insert(FeedEntry.__table__)
 
 
-def _update_waiting(session, entry):
-    """What the entry's subject now waits on: one Core read of its item and one Core
-    write. Through the ORM, the read flushed the last event's item first, and the two
-    took two thirds of the time an event costs here."""
-    subject = {"of_kind": entry.subject_kind, "of_id": entry.subject_id}
-    row = session.execute(READ_ITEM, subject).first()
-    current = None if row is None else domain.Waiting(*row)
-    state = domain.after_event(current, entry.type, entry.owner, entry.at, entry.id,
-                               entry.data.get("waiting", domain.NOT_STATED))
-    if state is current:
-        return
-    if row is None:
-        session.execute(ADD_ITEM, {"subject_kind": entry.subject_kind,
-                                   "subject_id": entry.subject_id, **vars(state)})
-    else:
-        session.execute(CHANGE_ITEM, {**subject, **vars(state)})
+class _FeedWrites:
+    """A unit of work's feed entries and waiting items, written as it commits: the entries
+    in one insert, in the order of their events (so `seq` follows them), then the items
+    that changed in one insert and one update. The waiting items of every subject the
+    batch's events are about are read at the first event, in one statement. Each event
+    took four statements of its own before; three of them now go to the batch."""
+
+    def __init__(self):
+        self.entries = []
+        self.stored = {}  # subject → its item as stored (None: none), once read
+        self.now = {}  # subject → its item after this unit of work's events
+
+    @classmethod
+    def of(cls, uow):
+        writes = uow.session.info.get(cls)
+        if writes is None:
+            writes = uow.session.info[cls] = cls()
+            uow.before_commit(cls, lambda: writes.write(uow.session))
+        return writes
+
+    def wait(self, uow, entry):
+        """What the entry's subject now waits on (coord.waiting, in the events' data)."""
+        subject = (entry.subject_kind, entry.subject_id)
+        if subject not in self.stored:
+            self._read(uow, subject)
+        self.now[subject] = domain.after_event(
+            self.now[subject], entry.type, entry.owner, entry.at, entry.id,
+            entry.data.get("waiting", domain.NOT_STATED))
+
+    def _read(self, uow, subject):
+        batch = {(envelope["subject"]["kind"], envelope["subject"]["id"])
+                 for envelope in uow.deliveries}
+        wanted = sorted(({subject} | batch) - self.stored.keys())
+        for kind, id_, *item in uow.session.execute(READ_ITEMS, {"subjects": wanted}):
+            self.stored[(kind, id_)] = domain.Waiting(*item)
+        for missing in wanted:
+            self.stored.setdefault(missing, None)
+            self.now.setdefault(missing, self.stored[missing])
+
+    def write(self, session):
+        if self.entries:
+            session.execute(ADD_ENTRY, self.entries)
+        added, changed = [], []
+        for (kind, id_), state in self.now.items():
+            if state is self.stored[(kind, id_)]:
+                continue
+            if self.stored[(kind, id_)] is None:
+                added.append({"subject_kind": kind, "subject_id": id_, **vars(state)})
+            else:
+                changed.append({"of_kind": kind, "of_id": id_, **vars(state)})
+        if added:
+            session.execute(ADD_ITEM, added)
+        if changed:
+            session.execute(CHANGE_ITEM, changed)
 
 
 def _readable_by(statement, caller, kind_column, id_column):
