@@ -107,7 +107,8 @@ def registration_confirmed(uow, envelope, today):
         return
     meeting = _locked_meeting(uow, _meeting_id(envelope), code=data["meeting_code"])
     registration_id = envelope["subject"]["id"]
-    if _case_of_registration(uow, registration_id) or _withdrawn(uow, registration_id):
+    if _case_of_registration(uow, meeting, registration_id) or _withdrawn(
+            uow, meeting, registration_id):
         return
     agreements = _agreements(uow, meeting.id)
     now = utcnow()
@@ -122,7 +123,7 @@ def registration_confirmed(uow, envelope, today):
     if meeting.scheduled:
         _apply_rate(uow, case, meeting)
     uow.session.add(case)
-    _registrations(uow, registration_id).cases[registration_id] = case
+    _registrations(uow, meeting, registration_id).cases[registration_id] = case
     _emit_case(uow, "travel_case_opened", case, actor=ORGANISER, today=today,
                meeting=meeting)
     if case.dsa_rate_missing:
@@ -136,11 +137,11 @@ def registration_withdrawn(uow, envelope, today):
     data = _load(RegistrationData, envelope)
     meeting = _locked_meeting(uow, _meeting_id(envelope), code=data["meeting_code"])
     registration_id = envelope["subject"]["id"]
-    case = _case_of_registration(uow, registration_id)
+    case = _case_of_registration(uow, meeting, registration_id)
     if case is None:
-        if not _withdrawn(uow, registration_id):
+        if not _withdrawn(uow, meeting, registration_id):
             uow.session.add(Withdrawal(registration_id=registration_id, withdrawn_at=utcnow()))
-            _registrations(uow, registration_id).withdrawn.add(registration_id)
+            _registrations(uow, meeting, registration_id).withdrawn.add(registration_id)
         return
     if case.status == domain.CANCELLED:
         return
@@ -253,34 +254,37 @@ def _agreements(uow, meeting_id):
     return kept[meeting_id]
 
 
-def _case_of_registration(uow, registration_id):
+def _case_of_registration(uow, meeting, registration_id):
     """The registration's case, locked: a withdrawal may cancel it while its travel owner
     issues the ticket."""
-    return _registrations(uow, registration_id).cases.get(registration_id)
+    return _registrations(uow, meeting, registration_id).cases.get(registration_id)
 
 
-def _withdrawn(uow, registration_id):
+def _withdrawn(uow, meeting, registration_id):
     """Whether the registration was withdrawn before any case opened for it."""
-    return registration_id in _registrations(uow, registration_id).withdrawn
+    return registration_id in _registrations(uow, meeting, registration_id).withdrawn
 
 
 @dataclass
 class _Registrations:
     """What travel holds on the registrations of this unit of work's events: their cases
-    (locked) and withdrawals. Read at the first event that asks, for the whole batch, in
-    two statements where each event took two of its own; the handlers add what they
-    record."""
+    (locked) and withdrawals. Read at the first event of a meeting that asks, for all the
+    batch's events of that meeting, in two statements where each event took two of its
+    own; the handlers add what they record. Only under the meeting's lock
+    (`_locked_meeting`, taken first): a case or withdrawal of another meeting's
+    registration may still be on its way in a transaction that holds that lock."""
     read: set = field(default_factory=set)
     cases: dict = field(default_factory=dict)
     withdrawn: set = field(default_factory=set)
 
 
-def _registrations(uow, registration_id):
+def _registrations(uow, meeting, registration_id):
     known = uow.session.info.setdefault("registrations", _Registrations())
     if registration_id not in known.read:
         ids = sorted({registration_id} | {
             envelope["subject"]["id"] for envelope in uow.deliveries
-            if envelope["subject"]["kind"] == "registration"} - known.read)
+            if envelope["subject"]["kind"] == "registration"
+            and envelope.get("meeting_id") == meeting.id} - known.read)
         known.cases.update((case.registration_id, case) for case in uow.session.scalars(
             select(TravelCase).where(TravelCase.registration_id.in_(ids))
             .order_by(TravelCase.registration_id)
