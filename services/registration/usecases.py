@@ -15,7 +15,6 @@ from sqlalchemy import case, extract, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from coord import corrections, scope, waiting
-from coord.auth import require
 from coord.db import utcnow
 from coord.envelope import Event
 from coord.errors import Conflict, Forbidden, Invalid, NotFound
@@ -1027,7 +1026,11 @@ def list_observer_requests(uow, caller, meeting_id, query):
 
 def read_side_event(uow, caller, side_event_id):
     """A side event `caller` may read; 404, as for none, when it may not."""
-    side_event = uow.session.get(SideEvent, side_event_id)
+    return _readable_side_event(uow, caller, uow.session.get(SideEvent, side_event_id),
+                                side_event_id)
+
+
+def _readable_side_event(uow, caller, side_event, side_event_id):
     if side_event is not None and side_event.organiser_code == caller:
         return side_event
     return scope.readable(uow.session, PARTIES, caller, "side_event", side_event,
@@ -1069,10 +1072,11 @@ def decide_side_event(uow, caller, side_event_id, decision):
 
 def close_side_event(uow, caller, side_event_id, action):
     """The organiser (or mc) says an accepted side event was held, or is cancelled; a
-    cancelled one no longer holds its room (only accepted ones do)."""
-    side_event = _locked(uow, SideEvent, side_event_id, "side event")
-    require(caller, side_event.organiser_code or ORGANISER,
-            action=f"say whether the side event \"{side_event.title}\" was held")
+    cancelled one no longer holds its room (only accepted ones do). They are the side
+    event's only readers: anyone else gets the 404 of one that does not exist, which
+    says nothing of its title or organiser."""
+    side_event = _readable_side_event(uow, caller, uow.locked(SideEvent, side_event_id),
+                                      side_event_id)
     side_event.status = domain.close_side_event(side_event.status, action)
     uow.session.flush()
     _emit_side_event(uow, f"side_event_{side_event.status}", side_event, caller, owner=None)
