@@ -10,6 +10,7 @@ completes what was waiting on it, rather than refusing (which would only retry):
 - a case whose city has no DSA rate is flagged (`dsa_rate_missing`), and its entitlement
   is fixed when the secretariat sets the rate (`dsa_entitlement_fixed`).
 """
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +30,8 @@ from services.travel.models import (
     PARTIES, Agreement, DsaPayment, DsaRate, Meeting, Ticket, TravelCase, Withdrawal,
 )
 from services.travel.schemas import AgreementData, MeetingScheduledData, RegistrationData
+
+log = logging.getLogger(__name__)
 
 
 class MalformedEventData(Exception):
@@ -341,7 +344,6 @@ def set_dsa_rate(uow, caller, city, body, today):
         city, body["daily"]["amount"], body["daily"]["currency"])
     rate.travel_days, rate.set_by, rate.set_at = body["travel_days"], caller, utcnow()
     uow.session.flush()
-    uow.session.info.pop("dsa_rates", None)
     flagged = uow.session.execute(
         _flagged_cases(TravelCase, Meeting).where(Meeting.city_key == key)).all()
     for case, meeting in flagged:
@@ -375,6 +377,9 @@ def settle_rates_recorded_meanwhile(unit_of_work, today):
             meeting = uow.session.get(Meeting, case.meeting_id)
             _settle_entitlement(uow, case, meeting, actor=ORGANISER, today=today)
             fixed += not case.dsa_rate_missing
+    if fixed:
+        log.info("fixed %s entitlements whose city's DSA rate was recorded while their case "
+                 "opened", fixed)
     return fixed
 
 
