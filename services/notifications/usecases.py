@@ -108,9 +108,10 @@ ADD_ENTRY = insert(FeedEntry.__table__)
 class _FeedWrites:
     """A unit of work's feed entries and waiting items, written as it commits: the entries
     in one insert, in the order of their events (so `seq` follows them), then the items
-    that changed in one insert and one update. The waiting items of every subject the
-    batch's events are about are read at the first event, in one statement. Each event
-    took four statements of its own before; three of them now go to the batch."""
+    that changed in one insert and one executemany update (which psycopg2 still sends a
+    row at a time). The waiting items of every subject the batch's events are about are
+    read at the first event, in one statement. Each event took four statements of its
+    own before."""
 
     def __init__(self):
         self.entries = []
