@@ -220,12 +220,22 @@ def _meeting_id(envelope):
     return envelope["meeting_id"]
 
 
+def _once_a_unit_of_work(uow, kind):
+    """A dict of reads kept for the rest of this unit of work, so a batch of a meeting's
+    events locks and reads the meeting, its agreements and its rate once, not once an
+    event. A locked meeting cannot change under the lock; agreements change only in this
+    service's own handlers (which forget them); a rate recorded meanwhile by another
+    transaction is not seen until the next one, the same as if the batch had read it
+    first (`settle_rates_recorded_meanwhile` catches up either way)."""
+    return uow.session.info.setdefault(kind, {})
+
+
 def _locked_meeting(uow, meeting_id, code=None):
     """The meeting's row, created if travel has not heard of it yet, and locked so that
     handlers of one meeting's events run one after the other (on PostgreSQL; SQLite
     runs every unit of work one at a time anyway). Read once a unit of work: the lock holds
     until it ends, so a batch of the meeting's events does not read it again."""
-    locked = uow.session.info.setdefault("locked_meetings", {})
+    locked = _once_a_unit_of_work(uow, "locked_meetings")
     meeting = locked.get(meeting_id)
     if meeting is None:
         meeting = uow.session.scalar(
@@ -238,15 +248,6 @@ def _locked_meeting(uow, meeting_id, code=None):
     if meeting.code is None:
         meeting.code = code
     return meeting
-
-
-def _once_a_unit_of_work(uow, kind):
-    """A dict of reads kept for the rest of this unit of work, so a batch of a meeting's
-    confirmations reads its agreements and rate once, not once a case. Agreements change
-    only in this service's own handlers (which forget them); a rate recorded meanwhile by
-    another transaction is not seen until the next one, the same as if the batch had
-    read it first (`settle_rates_recorded_meanwhile` catches up either way)."""
-    return uow.session.info.setdefault(kind, {})
 
 
 def _agreements(uow, meeting_id):
